@@ -1,0 +1,219 @@
+"""Frozen, validated domain objects with stable string ids.
+
+No pandas and no ortools here: every layer below reads these objects, none writes them.
+Ids are the ones a person sees: precinct and polling station ``독산1동-3``, early-voting
+station ``독산1동-사전``, shift ``eday``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ElectionKind(StrEnum):
+    presidential = "presidential"
+    local = "local"
+    general = "general"
+    by_election = "by-election"
+
+
+class SiteKind(StrEnum):
+    polling = "polling"  # 투표소, one per precinct, election day
+    early = "early"  # 사전투표소, one per 행정동, the two early-voting days
+    counting = "counting"  # 개표소, election night
+
+
+SITE_KIND_KO = {SiteKind.polling: "투표소", SiteKind.early: "사전투표소", SiteKind.counting: "개표소"}
+
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+class Election(Frozen):
+    """The election being planned."""
+
+    id: str
+    kind: ElectionKind
+    name: str
+    election_day: date
+    early_days: tuple[date, ...]
+    ballots_per_voter: Annotated[int, Field(ge=1)]
+
+
+class Dong(Frozen):
+    """An administrative neighbourhood (행정동); its id is its common name, e.g. 독산1동."""
+
+    id: str
+    nec_name: str
+    code: str
+
+
+class PrecinctRecord(Frozen):
+    """One precinct (투표구) as it stood at one election, with that election's figures."""
+
+    election: str
+    id: str
+    dong: str
+    number: Annotated[int, Field(ge=1)]
+    registered_electors: NonNegInt
+    eday_electors: NonNegInt | None = None
+    eday_votes: NonNegInt | None = None
+    derived: bool = False
+
+
+class DongRecord(Frozen):
+    """One 행정동 at one election: register, election-day and early (관내사전) votes."""
+
+    election: str
+    dong: str
+    registered_electors: NonNegInt
+    eday_votes: NonNegInt | None = None
+    early_in_votes: NonNegInt | None = None
+    derived: bool = False
+
+
+class ElectionRecord(Frozen):
+    """District-wide figures of a past election (votes that belong to no 동 among them)."""
+
+    election: str
+    kind: ElectionKind
+    name: str
+    registered_electors: NonNegInt | None = None
+    total_votes: NonNegInt | None = None
+    early_out_votes: NonNegInt | None = None
+
+
+class Site(Frozen):
+    """A place staff work: a polling or early-voting station, or the counting site."""
+
+    id: str
+    kind: SiteKind
+    name: str
+    dong: str
+    lon: float
+    lat: float
+    location_source: str
+    serves: tuple[str, ...]  # precinct ids (polling), 동 ids (early), ("*",) for everything
+    entrances: Annotated[int, Field(ge=1)] = 1
+
+
+class District(Frozen):
+    """Everything the data files say about one district."""
+
+    name: str
+    dongs: tuple[Dong, ...]
+    precincts: tuple[PrecinctRecord, ...]
+    dong_history: tuple[DongRecord, ...]
+    elections: tuple[ElectionRecord, ...]
+    sites: tuple[Site, ...]
+
+    def layout(self, election: str) -> tuple[PrecinctRecord, ...]:
+        """The precincts as they stood at ``election``."""
+        return tuple(p for p in self.precincts if p.election == election)
+
+    def dong_record(self, election: str, dong: str) -> DongRecord | None:
+        return next((d for d in self.dong_history if d.election == election and d.dong == dong), None)
+
+    def election_record(self, election: str) -> ElectionRecord | None:
+        return next((e for e in self.elections if e.election == election), None)
+
+
+class Shift(Frozen):
+    """A stretch of work; ids (``early``, ``early-1``, ``early-2``, ``eday``, ``count``) are stable."""
+
+    id: str
+    name: str
+    start: datetime
+    end: datetime
+
+    def overlaps(self, other: Shift) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class LoadMetric(StrEnum):
+    """What drives a role's increments at a site on a shift."""
+
+    none = "none"
+    voters = "voters"  # expected voters
+    ballots = "ballots"  # expected voters x ballots per voter
+    in_voters = "in_voters"  # early voting: voters of the station's own 동 (관내)
+    out_voters = "out_voters"  # early voting: voters from elsewhere (관외)
+
+
+class RoleRule(Frozen):
+    """How many people one role needs at each site of a kind, and who may hold it.
+
+    required = base + per_entrance x entrances + per_step x ceil(max(0, load - free) / step),
+    capped at ``max`` when given.
+    """
+
+    site_kind: SiteKind
+    role: str
+    name: str  # Korean name shown to people, e.g. 투표관리관
+    shift: str  # shift template id: early, eday or count
+    base: NonNegInt = 0
+    per_entrance: NonNegInt = 0
+    load: LoadMetric = LoadMetric.none
+    free: Annotated[float, Field(ge=0)] = 0.0
+    step: Annotated[float, Field(gt=0)] | None = None
+    per_step: Annotated[int, Field(ge=1)] = 1  # people added per step, e.g. a 2-clerk desk
+    max: NonNegInt | None = None
+    covid: bool = False  # counted only when the scenario switches COVID roles on
+    lead: bool = False  # the station's lead role (needs an experienced worker)
+    min_grade: Annotated[int, Field(ge=1, le=9)] | None = None  # 9급 is the most junior
+    requires: tuple[str, ...] = ()  # certifications, e.g. ("sorter",)
+    experienced: bool = False
+
+
+class ShiftTemplate(Frozen):
+    """A shift written against the election's days; ``end`` before ``start`` means the next day."""
+
+    id: str
+    name: str
+    day: str  # "election_day" or "early_days"
+    start: str  # HH:MM
+    end: str  # HH:MM
+
+
+class EarlyVotingRules(Frozen):
+    split_days: bool = False  # one person covers both days unless this is true
+    day_shares: tuple[float, ...] = (0.5, 0.5)
+    out_of_district_ratio: Annotated[float, Field(ge=0)] = 0.0
+
+
+class StaffingRules(Frozen):
+    """A rules file: shifts, early-voting parameters and one row per (site kind, role)."""
+
+    kind: ElectionKind
+    shifts: tuple[ShiftTemplate, ...]
+    early_voting: EarlyVotingRules
+    roles: tuple[RoleRule, ...]
+    allowances: dict[str, int] = Field(default_factory=dict)
+
+
+class Assumptions(Frozen):
+    """What a scenario assumes about voters."""
+
+    register_election: str  # electors: this election's precinct register
+    reference_election: str  # turnout: this past election's per-precinct and per-동 figures
+    turnout_scale: Annotated[float, Field(gt=0)] = 1.0
+    covid: bool = True
+
+
+class Requirement(Frozen):
+    """A post to fill: ``required`` people in one role at one site on one shift."""
+
+    site_id: str
+    site_kind: SiteKind
+    role: str
+    role_name: str
+    shift: str
+    required: NonNegInt
+    load: float  # the value of the rule's load metric, for audit

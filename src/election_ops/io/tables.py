@@ -1,0 +1,210 @@
+"""Read a CSV or xlsx table as Korean offices save them, and check every cell.
+
+Accepts UTF-8 with or without BOM and CP949 (what Korean Excel writes), CRLF line
+ends, and numbers stored as text (``1,234``). Rows are reported as a spreadsheet
+numbers them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+ENCODINGS = ("utf-8-sig", "cp949")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: type = str  # str, int, float or bool
+    required: bool = True  # the column must be present
+    nullable: bool = False  # a cell may be empty
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
+    hint: str = ""  # what a good value looks like, for the error message
+
+
+@dataclass(frozen=True)
+class Table:
+    """The checked rows of one file; ``rows[i]`` came from spreadsheet row ``row_numbers[i]``."""
+
+    path: Path
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    row_numbers: tuple[int, ...]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return iter(zip(self.row_numbers, self.rows))
+
+    def error(self, row: int, column: str, value: object, problem: str, fix: str) -> InputError:
+        return InputError(self.path, problem, row=row, column=column, value=value, fix=fix)
+
+
+def decode(path: Path, raw: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        path,
+        "the file is neither UTF-8 nor CP949 text",
+        fix="save it from Excel as 'CSV UTF-8 (쉼표로 분리)' or as .xlsx",
+    )
+
+
+def read_cells(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV or xlsx file, every cell as stripped text."""
+    if not path.exists():
+        raise InputError(path, "file not found", fix="check the path (paths in a scenario are relative to it)")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a table file", fix="name a .csv or .xlsx file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        records = _read_xlsx(path)
+    else:
+        text = decode(path, path.read_bytes())
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InputError(path, f"not a readable CSV file ({exc})", fix="save it again as CSV") from None
+    records = [[cell.strip() for cell in rec] for rec in records]
+    while records and not any(records[-1]):
+        records.pop()
+    if not records:
+        raise InputError(path, "the file is empty", fix="add a header row and data rows")
+    return records[0], records[1:]
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise InputError(path, f"not a readable xlsx workbook ({type(exc).__name__})", fix="open and save it in Excel") from None
+    sheet = book.worksheets[0]
+    records = []
+    for rec in sheet.iter_rows(values_only=True):
+        records.append(["" if v is None else _xlsx_text(v) for v in rec])
+    book.close()
+    return records
+
+
+def _xlsx_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _convert(text: str, col: Column) -> Any:
+    if col.kind is str:
+        return text
+    if col.kind is bool:
+        lowered = text.lower()
+        if lowered in ("true", "1", "yes", "y", "o"):
+            return True
+        if lowered in ("false", "0", "no", "n", "x"):
+            return False
+        raise ValueError("expected true or false")
+    cleaned = text.replace(",", "")
+    if col.kind is int:
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise ValueError("expected a whole number")
+        if abs(number) > 2**53:
+            raise ValueError("number is too large")
+        return int(number)
+    if col.kind is float:
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError("expected a number") from None
+        if not math.isfinite(number):
+            raise ValueError("expected a finite number")
+        return number
+    raise TypeError(col.kind)
+
+
+def read_table(
+    path: Path,
+    columns: list[Column],
+    *,
+    key: tuple[str, ...] = (),
+    what: str = "table",
+    row_filter: Callable[[dict[str, str]], bool] | None = None,
+) -> Table:
+    """Read ``path`` and check it against ``columns``; ``key`` columns must be unique together."""
+    header, records = read_cells(path)
+    known = {c.name for c in columns}
+    seen: set[str] = set()
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise InputError(path, f"column '{name}' appears twice in the header", row=1, fix="delete one of them")
+        seen.add(name)
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            fix = f"rename it to '{close[0]}'" if close else f"remove it; this {what} has columns: {', '.join(c.name for c in columns)}"
+            raise InputError(path, f"unknown column '{name}' (header position {position})", row=1, column=name, fix=fix)
+    for col in columns:
+        if col.required and col.name not in seen:
+            raise InputError(
+                path, f"missing column '{col.name}'", row=1, column=col.name, fix=f"add a column '{col.name}' {col.hint}".strip()
+            )
+
+    rows, numbers, keys = [], [], {}
+    for offset, record in enumerate(records):
+        line = offset + 2
+        if not any(record):
+            continue  # blank lines are harmless
+        if len(record) > len(header) and any(record[len(header):]):
+            raise InputError(path, f"row has {len(record)} cells but the header has {len(header)}", row=line,
+                             fix="remove the extra cells or quote values that contain commas")
+        cells = dict(zip(header, record + [""] * (len(header) - len(record))))
+        if row_filter is not None and not row_filter(cells):
+            continue
+        row: dict[str, Any] = {}
+        for col in columns:
+            text = cells.get(col.name, "")
+            if text == "":
+                if col.nullable or not col.required:  # optional columns may be left blank
+                    row[col.name] = None
+                    continue
+                raise InputError(path, "empty cell", row=line, column=col.name, fix=f"fill in a value {col.hint}".strip())
+            try:
+                value = _convert(text, col)
+            except ValueError as exc:
+                raise InputError(path, str(exc), row=line, column=col.name, value=text,
+                                 fix=f"write a valid value {col.hint}".strip()) from None
+            if col.choices is not None and value not in col.choices:
+                raise InputError(path, "not an allowed value", row=line, column=col.name, value=text,
+                                 fix=f"use one of: {', '.join(col.choices)}")
+            if col.min is not None and value < col.min:
+                problem = "negative count" if col.min == 0 else f"below the minimum {col.min:g}"
+                raise InputError(path, problem, row=line, column=col.name, value=text,
+                                 fix=f"write a value of at least {col.min:g} {col.hint}".strip())
+            if col.max is not None and value > col.max:
+                raise InputError(path, f"above the maximum {col.max:g}", row=line, column=col.name, value=text,
+                                 fix=f"write a value of at most {col.max:g} {col.hint}".strip())
+            row[col.name] = value
+        if key:
+            ident = tuple(row[k] for k in key)
+            if ident in keys:
+                raise InputError(path, f"duplicate {'/'.join(key)} (first seen in row {keys[ident]})", row=line,
+                                 column=key[-1], value=ident[-1] if len(ident) == 1 else "/".join(map(str, ident)),
+                                 fix="each must appear once: delete or rename the duplicate")
+            keys[ident] = line
+        rows.append(row)
+        numbers.append(line)
+    return Table(path=path, columns=tuple(header), rows=tuple(rows), row_numbers=tuple(numbers))

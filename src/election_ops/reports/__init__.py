@@ -1,0 +1,1 @@
+"""Writing only: tables, files and figures from results computed upstream."""

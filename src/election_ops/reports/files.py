@@ -1,0 +1,18 @@
+"""Machine-readable output files (UTF-8 CSV), each written atomically and injection-safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..safe_write import neutralise, write_atomic
+
+
+def write_csv(frame: pd.DataFrame, target: Path) -> None:
+    """Write ``frame`` as UTF-8 CSV with LF line ends; text cells are neutralised first."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    write_atomic(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))

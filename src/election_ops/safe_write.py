@@ -1,0 +1,51 @@
+"""Atomic file output: write to a temporary file beside the target, then rename it into place.
+
+A run killed mid-write leaves the earlier file intact and no half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Keep a text cell from being read as a spreadsheet formula (CSV/formula injection).
+
+    Text that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe,
+    the convention Excel itself uses for 'this is text'. Numbers pass through untouched.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target``, on failure it is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
+    with atomic_path(target) as tmp:
+        write(tmp)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
