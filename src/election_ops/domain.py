@@ -188,6 +188,13 @@ class EarlyVotingRules(Frozen):
     out_of_district_ratio: Annotated[float, Field(ge=0)] = 0.0
 
 
+class Limits(Frozen):
+    """Hard and soft limits on a person's load and a station's make-up."""
+
+    max_posts_per_worker: Annotated[int, Field(ge=1)] = 2  # hard: posts one person may hold in an election
+    newcomer_share: Annotated[float, Field(ge=0, le=1)] = 0.5  # soft: first-timers above this share of a station are penalised
+
+
 class StaffingRules(Frozen):
     """A rules file: shifts, early-voting parameters and one row per (site kind, role)."""
 
@@ -195,6 +202,7 @@ class StaffingRules(Frozen):
     shifts: tuple[ShiftTemplate, ...]
     early_voting: EarlyVotingRules
     roles: tuple[RoleRule, ...]
+    limits: Limits = Limits()
     allowances: dict[str, int] = Field(default_factory=dict)
 
 
@@ -207,6 +215,22 @@ class Assumptions(Frozen):
     covid: bool = True
 
 
+class Weights(Frozen):
+    """Objective weights, in points per unit; a scenario may change any of them.
+
+    One point is one metre of commute, so the defaults read as 'worth this many metres'.
+    """
+
+    shortfall: NonNegInt = 1_000_000  # per post left unfilled
+    commute: NonNegInt = 1  # per metre of each person's commute, summed
+    worst_commute: NonNegInt = 20  # per metre of the longest single commute
+    fairness: NonNegInt = 1_000  # per post a department is above or below its share of the pool
+    together: NonNegInt = 800  # per (department, site) pair: fewer pairs keep colleagues together
+    preference: NonNegInt = 500  # per assignment that misses a person's preferred 동 or site kind
+    newcomers: NonNegInt = 1_500  # per first-timer beyond a station's newcomer share
+    second_post: NonNegInt = 3_000  # per person given a second post
+
+
 class Requirement(Frozen):
     """A post to fill: ``required`` people in one role at one site on one shift."""
 
@@ -217,3 +241,30 @@ class Requirement(Frozen):
     shift: str
     required: NonNegInt
     load: float  # the value of the rule's load metric, for audit
+
+
+class StaffKind(StrEnum):
+    general = "일반직"  # graded civil servant (5급-9급)
+    public_service = "공무직"  # public-service worker, no grade
+    fixed_term = "기간제"  # fixed-term worker, no grade
+
+
+class Worker(Frozen):
+    """One person in the staff pool. Personal data: never log a name."""
+
+    id: str  # e.g. W0423
+    name: str
+    department: str  # e.g. 마을자치과, 독산1동 주민센터
+    staff_kind: StaffKind = StaffKind.general
+    grade: Annotated[int, Field(ge=1, le=9)] | None = None  # 9급 most junior; None when not graded
+    home_lon: float
+    home_lat: float
+    experience: tuple[str, ...] = ()  # role ids held in past elections; empty for a first-timer
+    certifications: tuple[str, ...] = ()  # e.g. ("sorter",): trained on the ballot-sorting machine
+    unavailable: tuple[str, ...] = ()  # shift ids this person cannot work
+    preferred_dong: str | None = None
+    preferred_site_kind: SiteKind | None = None
+
+    @property
+    def first_timer(self) -> bool:
+        return not self.experience

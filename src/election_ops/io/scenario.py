@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..domain import Assumptions, Election, Frozen
+from ..domain import Assumptions, Election, Frozen, Weights
 from ..errors import InputError
 from .rules import deep_merge
 from .yamlfile import read_yaml, validate_model
@@ -44,6 +44,8 @@ class Scenario(Frozen):
     covid: bool = True
     staff: Path | None = None
     seed: int = 0
+    weights: Weights = Weights()
+    time_limit: Annotated[float, Field(gt=0)] = 60.0  # seconds; the solver stops earlier once it proves optimality
     rule_overrides: dict = Field(default_factory=dict)
 
     def assumptions(self) -> Assumptions:

@@ -1,0 +1,140 @@
+"""Load the staff pool (인력풀): one row per person who may be assigned to a site.
+
+Personal data: no error message here ever carries a person's name; worker_id and the
+row number identify the row.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..domain import SITE_KIND_KO, District, SiteKind, StaffKind, Worker
+from ..errors import InputError
+from .tables import Column, Table, read_table
+
+KOREA_LON = (124.0, 132.0)
+KOREA_LAT = (33.0, 39.0)
+SHIFT_ID = re.compile(r"early|eday|count|early-[1-9][0-9]*")
+GRADE_TEXT = re.compile(r"([0-9]+)(?:\.0+)?\s*급?")  # 7, 7급, 7.0 (a number Excel stored as text)
+PERSONAL_COLUMNS = ("name",)
+SITE_KIND_NAMES = {**{k.value: k for k in SiteKind}, **{ko: k for k, ko in SITE_KIND_KO.items()}}
+
+STAFF_COLUMNS = [
+    Column("worker_id", hint="(a unique id per person, e.g. W0423)"),
+    Column("name", hint="(the person's name)"),
+    Column("department", hint="(e.g. 마을자치과 or 독산1동 주민센터)"),
+    Column("staff_kind", required=False, choices=tuple(k.value for k in StaffKind),
+           hint="(일반직, 공무직 or 기간제; empty means 일반직)"),
+    Column("grade", required=False, nullable=True, hint="(1-9 for 일반직, e.g. 7 or 7급; may be empty for 공무직 and 기간제)"),
+    Column("home_lon", float, hint="(WGS84 longitude of the home, about 124-132 in Korea)"),
+    Column("home_lat", float, hint="(WGS84 latitude of the home, about 33-39 in Korea)"),
+    Column("experience", required=False, hint="(role ids held in past elections, separated by ;, e.g. manager;guide)"),
+    Column("certifications", required=False, hint="(separated by ;, e.g. sorter)"),
+    Column("unavailable", required=False, hint="(shift ids separated by ;: early, early-1, early-2, eday, count)"),
+    Column("preferred_dong", required=False, nullable=True, hint="(a 동 of the district, e.g. 독산1동)"),
+    Column("preferred_site_kind", required=False, nullable=True,
+           hint="(polling, early or counting; or 투표소, 사전투표소, 개표소)"),
+]
+
+
+def load_staff(path: Path, district: District) -> tuple[Worker, ...]:
+    """Read and check a staff pool (CSV or .xlsx) against the district's 동."""
+    table = read_table(path, STAFF_COLUMNS, key=("worker_id",), what="staff table")
+    if not table.rows:
+        raise InputError(path, "the staff table has no rows", fix="add one row per person")
+    dong_ids = _dong_aliases(district)
+    return tuple(_worker(table, row, r, dong_ids) for row, r in table)
+
+
+def _dong_aliases(district: District) -> dict[str, str]:
+    """동 ids by every name a file may use: the common name (독산1동) or the NEC's (독산제1동)."""
+    aliases = {d.nec_name: d.id for d in district.dongs}
+    aliases.update({d.id: d.id for d in district.dongs})
+    return aliases
+
+
+def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str]) -> Worker:
+    kind = StaffKind(r["staff_kind"]) if r["staff_kind"] else StaffKind.general
+    grade = _grade(table, row, r["grade"], kind)
+    _check_home(table, row, r["home_lon"], r["home_lat"])
+    fields = dict(
+        id=r["worker_id"], name=r["name"], department=r["department"], staff_kind=kind, grade=grade,
+        home_lon=r["home_lon"], home_lat=r["home_lat"],
+        experience=_items(r["experience"]), certifications=_items(r["certifications"]),
+        unavailable=_shifts(table, row, r["unavailable"]),
+        preferred_dong=_preferred_dong(table, row, r["preferred_dong"], dong_ids),
+        preferred_site_kind=_preferred_site_kind(table, row, r["preferred_site_kind"]),
+    )
+    try:
+        return Worker(**fields)
+    except ValidationError as exc:  # a backstop: the checks above should have caught it
+        err = exc.errors()[0]
+        column = str(err["loc"][0]) if err["loc"] else None
+        value = None if column in PERSONAL_COLUMNS else err.get("input")
+        raise table.error(row, column, value, err["msg"], "correct the value") from None
+
+
+def _items(text: str | None) -> tuple[str, ...]:
+    """``a; b;;a`` -> ("a", "b"): split on ;, trim, drop blanks and repeats."""
+    parts = (p.strip() for p in (text or "").split(";"))
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def _grade(table: Table, row: int, text: str | None, kind: StaffKind) -> int | None:
+    if not text:
+        if kind is StaffKind.general:
+            raise table.error(row, "grade", None, "일반직 staff need a grade",
+                              "write the grade, 1-9 (e.g. 7 or 7급), or set staff_kind to 공무직 or 기간제")
+        return None
+    match = GRADE_TEXT.fullmatch(text)
+    grade = int(match.group(1)) if match else None
+    if grade is None or not 1 <= grade <= 9:
+        raise table.error(row, "grade", text, "not a grade from 1 to 9",
+                          "write 1-9 (9급 is the most junior), e.g. 7 or 7급")
+    return grade  # a grade on 공무직 or 기간제 is kept: some offices record one
+
+
+def _in_korea(lon: float, lat: float) -> bool:
+    return KOREA_LON[0] <= lon <= KOREA_LON[1] and KOREA_LAT[0] <= lat <= KOREA_LAT[1]
+
+
+def _check_home(table: Table, row: int, lon: float, lat: float) -> None:
+    if _in_korea(lon, lat):
+        return
+    if _in_korea(lat, lon):
+        raise table.error(row, "home_lon", f"{lon}, {lat}", "home_lon and home_lat look swapped",
+                          "swap them: longitude is about 124-132 and latitude about 33-39 in Korea")
+    column, value = ("home_lon", lon) if not KOREA_LON[0] <= lon <= KOREA_LON[1] else ("home_lat", lat)
+    raise table.error(row, column, value, "home is not in Korea",
+                      "write WGS84 degrees (longitude about 124-132, latitude about 33-39), not metres")
+
+
+def _shifts(table: Table, row: int, text: str | None) -> tuple[str, ...]:
+    shifts = _items(text)
+    for shift in shifts:
+        if not SHIFT_ID.fullmatch(shift):
+            raise table.error(row, "unavailable", shift, "unknown shift id",
+                              "use early (both early-voting days), early-1, early-2, eday or count, separated by ;")
+    return shifts
+
+
+def _preferred_dong(table: Table, row: int, text: str | None, dong_ids: dict[str, str]) -> str | None:
+    if not text:
+        return None
+    if text not in dong_ids:
+        known = sorted(set(dong_ids.values()))
+        raise table.error(row, "preferred_dong", text, "not a 동 of the district",
+                          f"use one of: {', '.join(known)}, or leave it empty")
+    return dong_ids[text]
+
+
+def _preferred_site_kind(table: Table, row: int, text: str | None) -> SiteKind | None:
+    if not text:
+        return None
+    if text not in SITE_KIND_NAMES:
+        raise table.error(row, "preferred_site_kind", text, "unknown site kind",
+                          f"use one of: {', '.join(SITE_KIND_NAMES)}, or leave it empty")
+    return SITE_KIND_NAMES[text]

@@ -1,0 +1,1 @@
+"""The optimisation model: the only package that imports ortools (in ``cpsat``)."""

@@ -1,0 +1,127 @@
+"""The assignment problem as plain arrays: post groups, workers and eligible candidate pairs.
+
+Roles whose eligibility is identical (e.g. every clerk role at a polling station) are
+pooled into one *group* per (site, shift, eligibility class): the model decides who
+works where, and role labels inside a group are given afterwards (``labels``). That is
+exact, because no rule or objective term tells pooled roles apart, and it cuts the
+variables several-fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..demand import Demand
+from ..domain import RoleRule, Site, StaffingRules, Worker
+from ..eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
+from ..geo import distance_matrix_m
+
+# Candidate generation: each person is offered the sites nearest their home, and each
+# group the people nearest it, so every post keeps a wide choice while far-away pairs
+# that no sensible plan uses get no variable. The union of both lists is kept.
+NEAREST_SITES = {"polling": 12, "early": 3, "counting": 1}
+NEAREST_PEOPLE_FACTOR, NEAREST_PEOPLE_MIN = 4, 15
+
+
+@dataclass(frozen=True)
+class Group:
+    """Posts of one eligibility class at one site on one shift."""
+
+    index: int
+    site: Site
+    shift: str
+    rules: tuple[RoleRule, ...]  # the pooled roles, in rules-file order
+    required: tuple[int, ...]  # posts per role, aligned with ``rules``
+
+    @property
+    def demand(self) -> int:
+        return sum(self.required)
+
+    @property
+    def lead(self) -> RoleRule:
+        return self.rules[0]
+
+
+@dataclass(frozen=True)
+class Problem:
+    workers: tuple[Worker, ...]
+    groups: tuple[Group, ...]
+    sites: tuple[Site, ...]
+    cliques: tuple[tuple[str, ...], ...]  # shift ids that overlap; one post per person in each
+    distance: np.ndarray  # metres, workers x sites
+    site_index: dict[str, int]
+    pairs: tuple[tuple[int, int], ...]  # (worker index, group index), sorted
+    eligible: dict[int, tuple[int, ...]]  # group -> every eligible, available worker (not only candidates)
+    max_posts: int
+    newcomer_share: float
+
+    def commute(self, worker: int, group: int) -> int:
+        return int(self.distance[worker, self.site_index[self.groups[group].site.id]])
+
+
+def build_groups(demand: Demand, rules: StaffingRules) -> tuple[Group, ...]:
+    rule_by_key = {(r.site_kind, r.role): r for r in rules.roles}
+    pooled: dict[tuple, list[tuple[RoleRule, int]]] = {}
+    sites = {s.id: s for s in demand.sites}
+    for req in demand.requirements:
+        rule = rule_by_key[(req.site_kind, req.role)]
+        key = (req.site_id, req.shift, eligibility_class(rule))
+        pooled.setdefault(key, []).append((rule, req.required))
+    groups = []
+    for index, ((site_id, shift, _), items) in enumerate(pooled.items()):
+        groups.append(Group(index=index, site=sites[site_id], shift=shift, rules=tuple(r for r, _ in items),
+                            required=tuple(n for _, n in items)))
+    return tuple(groups)
+
+
+def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
+                  *, widen: frozenset[int] = frozenset()) -> Problem:
+    """``widen`` names groups that get every eligible person as a candidate (used after a shortfall)."""
+    groups = build_groups(demand, rules)
+    sites = demand.sites
+    site_index = {s.id: i for i, s in enumerate(sites)}
+    homes = np.array([[w.home_lon, w.home_lat] for w in workers], dtype=float).reshape(-1, 2)
+    places = np.array([[s.lon, s.lat] for s in sites], dtype=float)
+    distance = distance_matrix_m(homes, places) if len(workers) else np.zeros((0, len(sites)), dtype=np.int64)
+
+    eligible: dict[int, tuple[int, ...]] = {}
+    for g in groups:
+        eligible[g.index] = tuple(
+            w for w, worker in enumerate(workers) if is_eligible(worker, g.lead) and is_available(worker, g.shift)
+        )
+
+    pairs: set[tuple[int, int]] = set()
+    groups_by_site: dict[int, list[Group]] = {}
+    for g in groups:
+        groups_by_site.setdefault(site_index[g.site.id], []).append(g)
+    eligible_sets = {g: set(ws) for g, ws in eligible.items()}
+    for kind, nearest in NEAREST_SITES.items():
+        kind_sites = np.array([i for i, s in enumerate(sites) if s.kind.value == kind], dtype=int)
+        if len(kind_sites) == 0 or len(workers) == 0:
+            continue
+        order = np.argsort(distance[:, kind_sites], axis=1, kind="stable")[:, :nearest]
+        for w, worker in enumerate(workers):
+            offered = set(kind_sites[order[w]].tolist())
+            if worker.preferred_dong is not None:
+                offered |= {int(i) for i in kind_sites if sites[i].dong == worker.preferred_dong}
+            for s in offered:
+                for g in groups_by_site.get(s, ()):
+                    if w in eligible_sets[g.index]:
+                        pairs.add((w, g.index))
+    for g in groups:
+        people = np.array(eligible[g.index], dtype=int)
+        if len(people) == 0:
+            continue
+        if g.index in widen:
+            nearest_people = people
+        else:
+            keep = max(NEAREST_PEOPLE_FACTOR * g.demand, NEAREST_PEOPLE_MIN)
+            d = distance[people, site_index[g.site.id]]
+            nearest_people = people[np.argsort(d, kind="stable")[:keep]]
+        pairs.update((int(w), g.index) for w in nearest_people)
+
+    return Problem(workers=workers, groups=groups, sites=sites, cliques=tuple(overlap_cliques(demand.shifts)),
+                   distance=distance, site_index=site_index, pairs=tuple(sorted(pairs)), eligible=eligible,
+                   max_posts=rules.limits.max_posts_per_worker, newcomer_share=rules.limits.newcomer_share)

@@ -1,0 +1,54 @@
+"""Shared fixtures: where the shipped scenarios are, and a throw-away copy of them to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def presidential_scenario(repo_root: Path) -> Path:
+    return repo_root / "scenarios" / "2022-presidential.yaml"
+
+
+@pytest.fixture(scope="session")
+def local_scenario(repo_root: Path) -> Path:
+    return repo_root / "scenarios" / "2022-local.yaml"
+
+
+@pytest.fixture(scope="session")
+def presidential_inputs(presidential_scenario: Path):
+    """The shipped presidential scenario, loaded once (frozen objects: safe to share)."""
+    from election_ops.pipeline import load_inputs
+
+    return load_inputs(presidential_scenario)
+
+
+@pytest.fixture(scope="session")
+def local_inputs(local_scenario: Path):
+    """The shipped local-election scenario, loaded once (frozen objects: safe to share)."""
+    from election_ops.pipeline import load_inputs
+
+    return load_inputs(local_scenario)
+
+
+@pytest.fixture
+def copy_district(tmp_path: Path, repo_root: Path) -> Path:
+    """A copy of scenarios/ and data/precincts/ under tmp_path; returns the copy's root.
+
+    The scenarios name their files relative to themselves, so
+    ``copy_district / "scenarios/2022-presidential.yaml"`` loads the copied data, and a
+    test may break any file under ``copy_district / "data/precincts/geumcheon"``.
+    """
+    shutil.copytree(repo_root / "scenarios", tmp_path / "scenarios")
+    shutil.copytree(repo_root / "data" / "precincts", tmp_path / "data" / "precincts")
+    return tmp_path
