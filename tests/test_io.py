@@ -330,11 +330,9 @@ def test_base_scenario_changes_only_what_differs(copy_district, presidential_inp
     assert scenario.data.sites.resolve() == (copy_district / DATA / "sites.csv").resolve()
 
 
-# --- known defects (xfail until src is fixed; see the report) --------------------------
+# --- once-known defects, now fixed -----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: swapped lon/lat fail the lat<=90 range check first, whose fix text "
-                                       "never mentions swapped columns (the swap hint in _check_inside is unreachable)")
 def test_swapped_lon_lat_fix_mentions_the_swap(copy_district):
     _break(copy_district, "sites.csv", swap_lon_lat(3))
     with pytest.raises(InputError) as info:
@@ -342,8 +340,6 @@ def test_swapped_lon_lat_fix_mentions_the_swap(copy_district):
     assert "swap" in info.value.fix
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: check_layout runs before the register-election check, so a typo in "
-                                       "register_election is blamed on sites.csv column 'serves'")
 def test_unknown_register_election_is_blamed_on_the_scenario(copy_district):
     what_if = copy_district / "scenarios" / "what-if.yaml"
     what_if.write_text("base: 2022-presidential.yaml\nregister_election: 2022-03-10\n", encoding="utf-8")
@@ -353,9 +349,6 @@ def test_unknown_register_election_is_blamed_on_the_scenario(copy_district):
     assert info.value.column == "register_election"
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: election.early_days is not checked; [] crashes build_shifts "
-                                       "with IndexError (CLI exit 1 'internal error'), days after election day "
-                                       "plan silently")
 @pytest.mark.parametrize("early_days", ["[]", "[2022-03-10, 2022-03-11]"], ids=["none", "after-election-day"])
 def test_early_days_are_checked(copy_district, early_days):
     what_if = copy_district / "scenarios" / "what-if.yaml"
@@ -363,3 +356,85 @@ def test_early_days_are_checked(copy_district, early_days):
     with pytest.raises(InputError) as info:
         plan_demand(load_inputs(what_if))
     assert info.value.column == "election.early_days"
+
+
+def test_unordered_early_days_read_plainly_and_exit_2(copy_district, tmp_path):
+    from typer.testing import CliRunner
+
+    from election_ops.cli import app
+
+    what_if = copy_district / "scenarios" / "what-if.yaml"
+    what_if.write_text("base: 2022-presidential.yaml\nelection: {early_days: [2022-03-05, 2022-03-04]}\n",
+                       encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_inputs(what_if)
+    err = info.value
+    assert err.column == "election.early_days" and err.exit_code == 2
+    assert "increasing order" in err.problem and "Value error" not in str(err)
+
+    result = CliRunner().invoke(app, ["demand", str(what_if), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "election.early_days" in result.output and "Traceback" not in result.output
+
+
+# --- rough edges -----------------------------------------------------------------------
+
+
+def test_paths_in_messages_have_no_dot_dot(copy_district):
+    scenario = load_inputs(copy_district / PRESIDENTIAL).scenario
+    for path in (*scenario.input_files().values(), scenario.data.sites):
+        assert isinstance(path, Path) and ".." not in path.parts, path
+    _break(copy_district, "sites.csv", set_cell(3, "lat", "91"))
+    with pytest.raises(InputError) as info:
+        load_inputs(copy_district / PRESIDENTIAL)
+    assert ".." not in Path(info.value.file).parts
+    assert info.value.file.endswith(str(DATA / "sites.csv"))
+
+
+def test_unknown_column_suggestion_ignores_case(copy_district):
+    _break(copy_district, "dongs.csv", rename_column("adm_cd2", "ADM_CD2"))
+    with pytest.raises(InputError) as info:
+        load_inputs(copy_district / PRESIDENTIAL)
+    assert info.value.column == "ADM_CD2"
+    assert info.value.fix == "rename it to 'adm_cd2'"
+
+
+def add_blank_columns(n: int, *, data_row: int | None = None, value: str = ""):
+    """Append ``n`` columns with blank headers, as Excel writes them; put ``value`` in ``data_row`` of the last."""
+
+    def mutate(raw: bytes) -> bytes:
+        rows = _rows(raw)
+        for r in rows:
+            r.extend([""] * n)
+        if data_row is not None:
+            rows[data_row - 1][-1] = value
+        return _csv(rows)
+
+    return mutate
+
+
+def test_blank_trailing_header_cells_are_ignored(copy_district, presidential_inputs):
+    _break(copy_district, "sites.csv", add_blank_columns(2))
+    assert (copy_district / DATA / "sites.csv").read_text(encoding="utf-8").splitlines()[0].endswith("entrances,,")
+    assert load_inputs(copy_district / PRESIDENTIAL).district == presidential_inputs.district
+
+
+def test_blank_header_over_data_is_an_error(copy_district):
+    _break(copy_district, "sites.csv", add_blank_columns(2, data_row=5, value="메모"))
+    with pytest.raises(InputError) as info:
+        load_inputs(copy_district / PRESIDENTIAL)
+    err = info.value
+    assert Path(err.file).name == "sites.csv" and err.row == 1
+    assert "column 11 has no header" in err.problem and "row 5" in err.problem
+
+
+def test_layout_error_names_the_site(copy_district):
+    """독산1동-9 was created in 2022: against the 2021 register its station serves a precinct that did not exist."""
+    what_if = copy_district / "scenarios" / "what-if.yaml"
+    what_if.write_text("base: 2022-presidential.yaml\nregister_election: 2021-04-07\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        plan_demand(load_inputs(what_if))
+    err = info.value
+    assert Path(err.file).name == "sites.csv"
+    assert (err.column, err.value) == ("serves", "독산1동-9")
+    assert err.problem.startswith("site 독산1동-9 serves ")

@@ -120,6 +120,119 @@ def _print_demand(scenario, summary) -> None:
     console.print(table)
 
 
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver seed (default: the scenario's). Same inputs and seed, same roster.")]
+TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Seconds the solver may use (default: the scenario's).")]
+StaffOpt = Annotated[Path | None, typer.Option("--staff", help="Staff pool CSV or xlsx; overrides the scenario's.")]
+
+
+@app.command()
+@reports_errors
+def solve(
+    scenario: ScenarioArg = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Plan folder. Default: out/<scenario id>/.")] = None,
+    staff: StaffOpt = None,
+    seed: SeedOpt = None,
+    time_limit: TimeLimitOpt = None,
+) -> None:
+    """Assign the staff pool to every post (배치): writes roster.xlsx, assignments.csv and more.
+
+    Exit code 3 when some posts stay short; the roster is still written and its 미충원 sheet says why.
+    """
+    from rich.status import Status
+
+    from .pipeline import load_inputs, plan_demand, plan_roster
+    from .reports.plan_files import write_plan
+
+    inputs = load_inputs(scenario or default_scenario(), staff=staff, with_staff=True)
+    demand_result = plan_demand(inputs)
+    target = out or Path("out") / inputs.scenario.id
+    with Status(f"solving {demand_result.total()} posts with {len(inputs.workers)} people ...", console=err_console) as status:
+
+        def progress(objective: float, bound: float) -> None:
+            status.update(f"solving: best {objective:,.0f}, bound {bound:,.0f}")
+
+        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, progress=progress)
+    write_plan(target, scenario=inputs.scenario, demand=demand_result, rules=inputs.rules, workers=inputs.workers,
+               plan=plan, input_files=inputs.input_files())
+    _print_plan(inputs.scenario, demand_result, plan, target)
+    if plan.shortfalls:
+        raise typer.Exit(EXIT_SHORT)
+
+
+def _print_plan(scenario, demand_result, plan, target: Path) -> None:
+    from collections import Counter
+
+    assigned = Counter(a.site_kind for a in plan.assignments)
+    table = Table(title=f"{scenario.title or scenario.id}: roster (배치 결과)")
+    for name in ("site kind", "required", "assigned", "short"):
+        table.add_column(name, justify="left" if name == "site kind" else "right")
+    for kind in ("polling", "early", "counting"):
+        required = sum(r.required for r in demand_result.requirements if r.site_kind.value == kind)
+        if required:
+            table.add_row(kind, str(required), str(assigned[kind]), str(required - assigned[kind]))
+    total = demand_result.total()
+    table.add_row("[bold]total[/]", f"[bold]{total}[/]", f"[bold]{len(plan.assignments)}[/]",
+                  f"[bold]{total - len(plan.assignments)}[/]")
+    console.print(table)
+    commutes = [a.commute_m for a in plan.assignments]
+    if commutes:
+        console.print(f"commute: mean {sum(commutes) / len(commutes):,.0f} m, max {max(commutes):,} m; "
+                      f"people placed: {len({a.worker_id for a in plan.assignments})}")
+    stats = plan.stats
+    console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
+                  f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if plan.shortfalls:
+        err_console.print(f"[bold yellow]{sum(s.short for s in plan.shortfalls)} post(s) short[/]: see the 미충원 sheet "
+                          f"of {target / 'roster.xlsx'} or shortfalls.csv")
+    console.print(f"wrote the plan to {target}")
+
+
+@app.command()
+@reports_errors
+def validate(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by solve.")],
+    staff: StaffOpt = None,
+) -> None:
+    """Re-check every hard rule of a plan from its files alone, without the solver (검증).
+
+    Exit code 0 when the plan keeps every rule; 2 when any rule is broken or a file is unreadable.
+    """
+    from .validate import validate_plan
+
+    violations = validate_plan(plan_dir, staff)
+    for violation in violations:
+        err_console.print(str(violation), highlight=False, markup=False)
+    if violations:
+        err_console.print(f"[bold red]{len(violations)} violation(s)[/] in {plan_dir}")
+        raise typer.Exit(EXIT_INPUT)
+    console.print(f"{plan_dir}: every hard rule holds")
+
+
+staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("generate")
+@reports_errors
+def staff_generate(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
+    size: Annotated[int, typer.Option("--size", min=1, help="Number of people.")] = 1300,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
+    departments: Annotated[Path, typer.Option("--departments", help="Departments file (department, kind, size).")] = Path("data/staff/departments.csv"),
+) -> None:
+    """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
+    from .pipeline import load_inputs
+    from .staffgen import generate_staff, write_staff_csv
+
+    inputs = load_inputs(scenario or default_scenario())
+    if not departments.exists():
+        departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"
+    frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
+    write_staff_csv(frame, out)
+    console.print(f"wrote {len(frame)} people to {out}")
+
+
 def run() -> None:  # pragma: no cover - console entry for python -m
     app(prog_name="election-ops")
 

@@ -77,11 +77,7 @@ def _shift(shift_id: str, name: str, first: date, last: date, tpl: ShiftTemplate
 def site_loads(district: District, rules: StaffingRules, assumptions: Assumptions, sites: tuple[Site, ...],
                source: str = "scenario") -> dict[str, SiteLoad]:
     """Expected voters per site over its whole shift (before any split into days)."""
-    layout = district.layout(assumptions.register_election)
-    if not layout:
-        raise InputError(source, "no precinct figures for this register election", column="register_election",
-                         value=assumptions.register_election,
-                         fix=f"use an election of the precinct table: {', '.join(sorted({p.election for p in district.precincts}))}")
+    layout = register_layout(district, assumptions, source)  # site_loads may be called on its own
     by_id = {p.id: p for p in layout}
     eday_rate = _eday_rates(district, assumptions.reference_election, layout, source)
     early_rate = _early_rates(district, assumptions.reference_election, source)
@@ -169,6 +165,18 @@ def _metric(rule: RoleRule, load: SiteLoad, ballots_per_voter: int, share: float
     return values[rule.load] * share
 
 
+def register_layout(district: District, assumptions: Assumptions,
+                    source: str = "scenario") -> tuple[PrecinctRecord, ...]:
+    """The precincts of the scenario's register election; an InputError on ``source`` when it has none."""
+    layout = district.layout(assumptions.register_election)
+    if not layout:
+        known = ", ".join(sorted({p.election for p in district.precincts})) or "none"
+        raise InputError(source, "no precinct figures for this register election", column="register_election",
+                         value=assumptions.register_election,
+                         fix=f"use an election that has precinct figures in the precinct table: {known}")
+    return layout
+
+
 def check_layout(district: District, assumptions: Assumptions, sites: tuple[Site, ...], sites_file: str) -> None:
     """Every precinct of the register layout is served by exactly one polling station."""
     layout_ids = {p.id for p in district.layout(assumptions.register_election)}
@@ -178,11 +186,13 @@ def check_layout(district: District, assumptions: Assumptions, sites: tuple[Site
             continue
         for precinct in site.serves:
             if precinct not in layout_ids:
-                raise InputError(sites_file, f"serves a precinct that did not exist at {assumptions.register_election}",
+                raise InputError(sites_file, f"site {site.id} serves a precinct that did not exist at "
+                                 f"{assumptions.register_election}",
                                  column="serves", value=precinct,
                                  fix="serve the precincts of the scenario's register election")
             if precinct in served:
-                raise InputError(sites_file, f"precinct served by two stations ({served[precinct]} and {site.id})",
+                raise InputError(sites_file, f"site {site.id} serves a precinct that site {served[precinct]} "
+                                 "already serves (precinct served by two stations)",
                                  column="serves", value=precinct, fix="let one station serve it")
             served[precinct] = site.id
     missing = sorted(layout_ids - set(served))
@@ -194,6 +204,7 @@ def check_layout(district: District, assumptions: Assumptions, sites: tuple[Site
 def compute_demand(district: District, election: Election, rules: StaffingRules, assumptions: Assumptions,
                    *, scenario_file: str = "scenario", rules_file: str = "rules", sites_file: str = "sites") -> Demand:
     sites = district.sites
+    register_layout(district, assumptions, scenario_file)  # before check_layout, which would blame sites.csv
     check_layout(district, assumptions, sites, sites_file)
     shifts = build_shifts(election, rules)
     shares = rules.early_voting.day_shares

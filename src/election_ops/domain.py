@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class Frozen(BaseModel):
@@ -45,6 +45,22 @@ class Election(Frozen):
     election_day: date
     early_days: tuple[date, ...]
     ballots_per_voter: Annotated[int, Field(ge=1)]
+
+    @field_validator("early_days")
+    @classmethod
+    def _check_early_days(cls, days: tuple[date, ...], info: ValidationInfo) -> tuple[date, ...]:
+        """At least one early-voting day, strictly increasing, all before election day."""
+        if not days:
+            raise ValueError("no early-voting days: list them, e.g. [2022-03-04, 2022-03-05]")
+        for before, after in zip(days, days[1:]):
+            if after <= before:
+                raise ValueError(f"early-voting days must be in increasing order without repeats "
+                                 f"({after} follows {before})")
+        election_day = info.data.get("election_day")  # absent when election_day itself failed validation
+        if election_day is not None and days[-1] >= election_day:
+            late = next(d for d in days if d >= election_day)
+            raise ValueError(f"early-voting day {late} is not before election_day {election_day}")
+        return days
 
 
 class Dong(Frozen):
@@ -223,9 +239,11 @@ class Weights(Frozen):
 
     shortfall: NonNegInt = 1_000_000  # per post left unfilled
     commute: NonNegInt = 1  # per metre of each person's commute, summed
-    worst_commute: NonNegInt = 20  # per metre of the longest single commute
+    long_commute: NonNegInt = 10  # per metre a commute runs beyond long_commute_m: pulls down the worst ones
+    long_commute_m: NonNegInt = 4_000
+    worst_commute: NonNegInt = 0  # per metre of the single longest commute (exact min-max; slow to prove, see docs/model.md)
     fairness: NonNegInt = 1_000  # per post a department is above or below its share of the pool
-    together: NonNegInt = 800  # per (department, site) pair: fewer pairs keep colleagues together
+    together: NonNegInt = 1_500  # per post outside the department's home 동 (부서별 담당 동)
     preference: NonNegInt = 500  # per assignment that misses a person's preferred 동 or site kind
     newcomers: NonNegInt = 1_500  # per first-timer beyond a station's newcomer share
     second_post: NonNegInt = 3_000  # per person given a second post

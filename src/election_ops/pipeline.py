@@ -1,15 +1,19 @@
-"""Wire the layers together: scenario file -> checked inputs -> demand."""
+"""Wire the layers together: scenario file -> checked inputs -> demand -> roster."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .demand import Demand, compute_demand
-from .domain import District, StaffingRules
+from .domain import District, StaffingRules, Worker
+from .errors import InputError
 from .io.district import load_district
 from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
+from .io.staff import load_staff
+from .solution import Plan
 
 
 @dataclass(frozen=True)
@@ -17,17 +21,46 @@ class Inputs:
     scenario: Scenario
     district: District
     rules: StaffingRules
+    workers: tuple[Worker, ...] = ()
+    staff_path: Path | None = None
+
+    def input_files(self) -> dict[str, Path]:
+        files = self.scenario.input_files()
+        if self.staff_path is not None:
+            files["staff"] = self.staff_path
+        return files
 
 
-def load_inputs(scenario_path: Path) -> Inputs:
+def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: bool = False) -> Inputs:
+    """Read and check every input; the staff pool only when asked (demand needs none).
+
+    ``staff`` overrides the scenario's pool (``solve --staff FILE``).
+    """
     scenario = load_scenario(scenario_path)
     data = scenario.data
     district = load_district(data.dongs, data.precincts, data.dong_history, data.elections, data.sites, data.boundaries)
     rules = load_rules(scenario.rules, scenario.rule_overrides)
-    return Inputs(scenario=scenario, district=district, rules=rules)
+    if not (with_staff or staff):
+        return Inputs(scenario=scenario, district=district, rules=rules)
+    staff_path = staff or scenario.staff
+    if staff_path is None:
+        raise InputError(scenario.path, "the scenario names no staff pool", column="staff",
+                         fix="add 'staff: <file>' to the scenario or pass --staff FILE")
+    return Inputs(scenario=scenario, district=district, rules=rules, workers=load_staff(staff_path, district),
+                  staff_path=staff_path)
 
 
 def plan_demand(inputs: Inputs) -> Demand:
     s = inputs.scenario
     return compute_demand(inputs.district, s.election, inputs.rules, s.assumptions(),
                           scenario_file=str(s.path), rules_file=str(s.rules), sites_file=str(s.data.sites))
+
+
+def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time_limit: float | None = None,
+                progress: Callable[[float, float], None] | None = None) -> Plan:
+    from .solve import solve_roster  # the solver loads only when a roster is asked for
+
+    s = inputs.scenario
+    return solve_roster(demand, inputs.rules, inputs.workers, s.weights,
+                        time_limit=time_limit if time_limit is not None else s.time_limit,
+                        seed=s.seed if seed is None else seed, progress=progress)

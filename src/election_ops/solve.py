@@ -20,18 +20,20 @@ from .solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
-                 time_limit: float = 60.0, seed: int = 0, threads: int = 2,
+                 time_limit: float = 60.0, seed: int = 0, solver_overrides: dict | None = None,
                  progress: Callable[[float, float], None] | None = None) -> Plan:
     problem = build_problem(demand, rules, workers)
     formulation = formulate(problem, weights)
-    result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, workers=threads, progress=progress)
+    result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
+                             progress=progress)
     chosen = _chosen(formulation, result)
     widen = _groups_to_widen(problem, formulation, result, chosen)
     if widen:
         # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
         problem = build_problem(demand, rules, workers, widen=frozenset(widen))
         formulation = formulate(problem, weights)
-        result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, workers=threads, progress=progress)
+        result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
+                             progress=progress)
         chosen = _chosen(formulation, result)
     return make_plan(problem, weights, formulation, result, chosen)
 

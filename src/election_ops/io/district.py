@@ -56,8 +56,10 @@ SITE_COLUMNS = [
     Column("site_kind", choices=tuple(k.value for k in SiteKind)),
     Column("name"),
     Column("dong"),
-    Column("lon", float, min=-180, max=180, hint="(WGS84 longitude in degrees)"),
-    Column("lat", float, min=-90, max=90, hint="(WGS84 latitude in degrees)"),
+    Column("lon", float, min=-180, max=180, hint="(WGS84 longitude in degrees, about 124-132 in Korea)"),
+    # swapped lon/lat fail this range check before _check_inside can say so: the hint must say it
+    Column("lat", float, min=-90, max=90,
+           hint="(WGS84 latitude in degrees, about 33-39 in Korea; a value near 127 means lon and lat are swapped)"),
     Column("location_source", hint="(approximate or surveyed)"),
     Column("serves", hint="(precinct ids for a polling station, 동 names for an early-voting station, * for the counting site; separate several with ;)"),
     Column("entrances", int, required=False, min=1),

@@ -6,6 +6,7 @@ scenario and change only what differs; nested mappings merge key by key.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -60,14 +61,19 @@ class Scenario(Frozen):
         return files
 
 
+def _relative_to(folder: Path, name: str) -> Path:
+    """``folder / name`` with ``..`` and ``.`` folded away, so messages show data/..., not scenarios/../data/..."""
+    return Path(os.path.normpath(folder / name))
+
+
 def _resolve_paths(raw: dict, folder: Path) -> dict:
     """Paths written in a scenario file are relative to that file."""
     raw = dict(raw)
     if isinstance(raw.get("data"), dict):
-        raw["data"] = {k: (folder / v if isinstance(v, str) else v) for k, v in raw["data"].items()}
+        raw["data"] = {k: (_relative_to(folder, v) if isinstance(v, str) else v) for k, v in raw["data"].items()}
     for key in PATH_KEYS:
         if isinstance(raw.get(key), str):
-            raw[key] = folder / raw[key]
+            raw[key] = _relative_to(folder, raw[key])
     return raw
 
 

@@ -40,12 +40,16 @@ STAFF_COLUMNS = [
 ]
 
 
-def load_staff(path: Path, district: District) -> tuple[Worker, ...]:
-    """Read and check a staff pool (CSV or .xlsx) against the district's 동."""
+def load_staff(path: Path, district: District | None) -> tuple[Worker, ...]:
+    """Read and check a staff pool (CSV or .xlsx) against the district's 동.
+
+    ``district=None`` skips the checks that need the district (``preferred_dong`` is kept
+    as written): ``validate`` re-reads a pool that way, from a plan's files alone.
+    """
     table = read_table(path, STAFF_COLUMNS, key=("worker_id",), what="staff table")
     if not table.rows:
         raise InputError(path, "the staff table has no rows", fix="add one row per person")
-    dong_ids = _dong_aliases(district)
+    dong_ids = _dong_aliases(district) if district is not None else None
     return tuple(_worker(table, row, r, dong_ids) for row, r in table)
 
 
@@ -56,7 +60,7 @@ def _dong_aliases(district: District) -> dict[str, str]:
     return aliases
 
 
-def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str]) -> Worker:
+def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str] | None) -> Worker:
     kind = StaffKind(r["staff_kind"]) if r["staff_kind"] else StaffKind.general
     grade = _grade(table, row, r["grade"], kind)
     _check_home(table, row, r["home_lon"], r["home_lat"])
@@ -121,9 +125,11 @@ def _shifts(table: Table, row: int, text: str | None) -> tuple[str, ...]:
     return shifts
 
 
-def _preferred_dong(table: Table, row: int, text: str | None, dong_ids: dict[str, str]) -> str | None:
+def _preferred_dong(table: Table, row: int, text: str | None, dong_ids: dict[str, str] | None) -> str | None:
     if not text:
         return None
+    if dong_ids is None:  # no district to check against
+        return text
     if text not in dong_ids:
         known = sorted(set(dong_ids.values()))
         raise table.error(row, "preferred_dong", text, "not a 동 of the district",

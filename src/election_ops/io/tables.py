@@ -137,6 +137,33 @@ def _convert(text: str, col: Column) -> Any:
     raise TypeError(col.kind)
 
 
+def _suggest(name: str, known: set[str]) -> str | None:
+    """The known column ``name`` was meant to be: the same letters in another case (ADM_CD2), else a close spelling."""
+    by_lower = {k.lower(): k for k in sorted(known)}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    close = difflib.get_close_matches(name.lower(), sorted(by_lower), n=1)
+    return by_lower[close[0]] if close else None
+
+
+def _drop_blank_columns(path: Path, header: list[str], records: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Drop columns with a blank header and no data (Excel writes ``a,b,c,,``); a blank header over data is an error."""
+    blank = [i for i, name in enumerate(header) if name == ""]
+    if not blank:
+        return header, records
+    for i in blank:
+        for offset, record in enumerate(records):
+            if i < len(record) and record[i] != "":
+                raise InputError(path, f"column {i + 1} has no header but has data "
+                                 f"(row {offset + 2} has {record[i]!r})", row=1,
+                                 fix="write the column's name in row 1, or delete the column")
+    keep = [i for i, name in enumerate(header) if name != ""]
+    width = len(header)
+    # cells beyond the header's width are kept, so the too-many-cells check below still sees them
+    trimmed = [[record[i] for i in keep if i < len(record)] + record[width:] for record in records]
+    return [header[i] for i in keep], trimmed
+
+
 def read_table(
     path: Path,
     columns: list[Column],
@@ -147,6 +174,7 @@ def read_table(
 ) -> Table:
     """Read ``path`` and check it against ``columns``; ``key`` columns must be unique together."""
     header, records = read_cells(path)
+    header, records = _drop_blank_columns(path, header, records)
     known = {c.name for c in columns}
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
@@ -154,8 +182,8 @@ def read_table(
             raise InputError(path, f"column '{name}' appears twice in the header", row=1, fix="delete one of them")
         seen.add(name)
         if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            fix = f"rename it to '{close[0]}'" if close else f"remove it; this {what} has columns: {', '.join(c.name for c in columns)}"
+            close = _suggest(name, known)
+            fix = f"rename it to '{close}'" if close else f"remove it; this {what} has columns: {', '.join(c.name for c in columns)}"
             raise InputError(path, f"unknown column '{name}' (header position {position})", row=1, column=name, fix=fix)
     for col in columns:
         if col.required and col.name not in seen:

@@ -54,6 +54,8 @@ def validate_model(model: type[BaseModel], data: dict[str, Any], path: Path, fix
         if isinstance(value, dict | list):
             value = None
         problem = err["msg"]
+        if err["type"] == "value_error":  # a validator's own ValueError: pydantic prefixes 'Value error, '
+            problem = problem.removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             problem, fix = "unknown key", "remove it or fix its spelling"
         elif err["type"] == "missing":

@@ -51,7 +51,6 @@ class Variables:
 
     x: dict[tuple[int, int], int] = field(default_factory=dict)  # (worker, group) -> assigned?
     short: dict[int, int] = field(default_factory=dict)  # group -> posts left unfilled
-    together: dict[tuple[str, str], int] = field(default_factory=dict)  # (department, site id) -> present?
     fair_over: dict[str, int] = field(default_factory=dict)
     fair_under: dict[str, int] = field(default_factory=dict)
     worst: int | None = None
@@ -63,7 +62,6 @@ class Variables:
 class Formulation:
     model: LinearModel
     vars: Variables
-    fair_targets: dict[str, int]
 
 
 def formulate(problem: Problem, weights: Weights) -> Formulation:
@@ -75,13 +73,14 @@ def formulate(problem: Problem, weights: Weights) -> Formulation:
     cap_posts_per_worker(problem, lm, v)
     # soft rules
     minimise_commute(problem, lm, v, weights)
+    shorten_long_commutes(problem, lm, v, weights)
     minimise_worst_commute(problem, lm, v, weights)
-    targets = keep_departments_fair(problem, lm, v, weights)
+    keep_departments_fair(problem, lm, v, weights)
     keep_colleagues_together(problem, lm, v, weights)
     respect_preferences(problem, lm, v, weights)
     spread_newcomers(problem, lm, v, weights)
     avoid_second_posts(problem, lm, v, weights)
-    return Formulation(model=lm, vars=v, fair_targets=targets)
+    return Formulation(model=lm, vars=v)
 
 
 def _by_worker(v: Variables) -> dict[int, list[tuple[int, int]]]:
@@ -135,6 +134,17 @@ def minimise_commute(problem: Problem, lm: LinearModel, v: Variables, weights: W
     lm.add_term("commute", v.x.values(), coef.__getitem__)
 
 
+def long_commute_excess(problem: Problem, weights: Weights, w: int, g: int) -> int:
+    return max(0, problem.commute(w, g) - weights.long_commute_m)
+
+
+def shorten_long_commutes(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
+    """Every metre beyond ``long_commute_m`` costs extra: a linear stand-in for the worst commute that keeps
+    the model's relaxation tight (the exact min-max below takes 25x longer to prove)."""
+    coef = {var: weights.long_commute * long_commute_excess(problem, weights, w, g) for (w, g), var in v.x.items()}
+    lm.add_term("long_commute", v.x.values(), coef.__getitem__)
+
+
 def minimise_worst_commute(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
     """worst >= the commute of every post held (one post per clique, so a per-clique sum is that post's)."""
     if weights.worst_commute == 0 or not v.x:
@@ -152,28 +162,11 @@ def minimise_worst_commute(problem: Problem, lm: LinearModel, v: Variables, weig
     lm.add_term("worst_commute", [v.worst], lambda var: weights.worst_commute)
 
 
-def fair_targets(problem: Problem) -> dict[str, int]:
-    """Each department's share of all posts, in whole posts, by largest remainder (so they sum exactly)."""
-    sizes: dict[str, int] = defaultdict(int)
-    for worker in problem.workers:
-        sizes[worker.department] += 1
-    total_posts = sum(g.demand for g in problem.groups)
-    pool = len(problem.workers)
-    if pool == 0:
-        return {}
-    exact = {d: n * total_posts / pool for d, n in sizes.items()}
-    targets = {d: math.floor(x) for d, x in exact.items()}
-    rest = total_posts - sum(targets.values())
-    for d in sorted(exact, key=lambda d: (-(exact[d] - targets[d]), d))[:rest]:
-        targets[d] += 1
-    return targets
-
-
-def keep_departments_fair(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> dict[str, int]:
+def keep_departments_fair(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
     """|posts of a department - its share| is penalised: no department carries more than its weight."""
-    targets = fair_targets(problem)
+    targets = problem.fair_targets
     if weights.fairness == 0:
-        return targets
+        return
     members: dict[str, list[int]] = defaultdict(list)
     for (w, g), var in v.x.items():
         members[problem.workers[w].department].append(var)
@@ -183,19 +176,12 @@ def keep_departments_fair(problem: Problem, lm: LinearModel, v: Variables, weigh
         variables = members[dept] + [over, under]
         lm.row(f"fair[{dept}]", variables, [1] * len(members[dept]) + [-1, 1], targets[dept], targets[dept])
     lm.add_term("fairness", list(v.fair_over.values()) + list(v.fair_under.values()), lambda var: weights.fairness)
-    return targets
 
 
 def keep_colleagues_together(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
-    """Count the (department, site) pairs in use: fewer pairs means colleagues work side by side (부서끼리 배치)."""
-    if weights.together == 0:
-        return
-    for (w, g), var in v.x.items():
-        key = (problem.workers[w].department, problem.groups[g].site.id)
-        if key not in v.together:
-            v.together[key] = lm.var(f"together[{key[0]},{key[1]}]")
-        lm.row(f"together_link[{w},{g}]", [var, v.together[key]], [1, -1], hi=0)
-    lm.add_term("together", v.together.values(), lambda var: weights.together)
+    """A post outside the department's home 동 costs points, so colleagues work side by side (부서끼리 배치)."""
+    coef = {var: weights.together * problem.away_from_home(w, g) for (w, g), var in v.x.items()}
+    lm.add_term("together", v.x.values(), coef.__getitem__)
 
 
 def preference_misses(problem: Problem, w: int, g: int) -> int:

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..demand import Demand
-from ..domain import RoleRule, Site, StaffingRules, Worker
+from ..domain import RoleRule, Site, SiteKind, StaffingRules, Worker
 from ..eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
 from ..geo import distance_matrix_m
+from .departments import allocate_home_dongs, fair_targets
 
 # Candidate generation: each person is offered the sites nearest their home, and each
 # group the people nearest it, so every post keeps a wide choice while far-away pairs
 # that no sensible plan uses get no variable. The union of both lists is kept.
-NEAREST_SITES = {"polling": 12, "early": 3, "counting": 1}
-NEAREST_PEOPLE_FACTOR, NEAREST_PEOPLE_MIN = 4, 15
+NEAREST_SITES = {"polling": 6, "early": 2, "counting": 1}
+NEAREST_PEOPLE_FACTOR, NEAREST_PEOPLE_MIN = 3, 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,13 @@ class Problem:
     eligible: dict[int, tuple[int, ...]]  # group -> every eligible, available worker (not only candidates)
     max_posts: int
     newcomer_share: float
+    fair_targets: dict[str, int]  # department -> its share of all posts
+    home_dong: dict[str, str]  # department -> the 동 whose stations it is in charge of
+
+    def away_from_home(self, worker: int, group: int) -> bool:
+        """A polling or early post outside the department's home 동 (the counting site is everyone's)."""
+        site = self.groups[group].site
+        return site.kind is not SiteKind.counting and site.dong != self.home_dong.get(self.workers[worker].department)
 
     def commute(self, worker: int, group: int) -> int:
         return int(self.distance[worker, self.site_index[self.groups[group].site.id]])
@@ -92,6 +100,13 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
             w for w, worker in enumerate(workers) if is_eligible(worker, g.lead) and is_available(worker, g.shift)
         )
 
+    targets = fair_targets(workers, sum(g.demand for g in groups))
+    posts_by_dong: dict[str, int] = {}
+    for g in groups:
+        if g.site.kind is not SiteKind.counting:
+            posts_by_dong[g.site.dong] = posts_by_dong.get(g.site.dong, 0) + g.demand
+    home_dong = allocate_home_dongs(workers, sites, distance, posts_by_dong, targets)
+
     pairs: set[tuple[int, int]] = set()
     groups_by_site: dict[int, list[Group]] = {}
     for g in groups:
@@ -104,8 +119,8 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
         order = np.argsort(distance[:, kind_sites], axis=1, kind="stable")[:, :nearest]
         for w, worker in enumerate(workers):
             offered = set(kind_sites[order[w]].tolist())
-            if worker.preferred_dong is not None:
-                offered |= {int(i) for i in kind_sites if sites[i].dong == worker.preferred_dong}
+            wanted = {worker.preferred_dong, home_dong.get(worker.department)} - {None}
+            offered |= {int(i) for i in kind_sites if sites[i].dong in wanted}
             for s in offered:
                 for g in groups_by_site.get(s, ()):
                     if w in eligible_sets[g.index]:
@@ -124,4 +139,5 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
 
     return Problem(workers=workers, groups=groups, sites=sites, cliques=tuple(overlap_cliques(demand.shifts)),
                    distance=distance, site_index=site_index, pairs=tuple(sorted(pairs)), eligible=eligible,
-                   max_posts=rules.limits.max_posts_per_worker, newcomer_share=rules.limits.newcomer_share)
+                   max_posts=rules.limits.max_posts_per_worker, newcomer_share=rules.limits.newcomer_share,
+                   fair_targets=targets, home_dong=home_dong)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..domain import Weights
-from .formulation import fair_targets, newcomer_caps, preference_misses
+from .formulation import long_commute_excess, newcomer_caps, preference_misses
 from .problem import Problem
 
 
@@ -23,15 +23,15 @@ def score(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> 
     terms = {
         "shortfall": weights.shortfall * sum(g.demand - filled[g.index] for g in problem.groups),
         "commute": weights.commute * sum(problem.commute(w, g) for w, g in chosen),
+        "long_commute": weights.long_commute * sum(long_commute_excess(problem, weights, w, g) for w, g in chosen),
         "worst_commute": weights.worst_commute * max((problem.commute(w, g) for w, g in chosen), default=0),
     }
     dept_posts: dict[str, int] = defaultdict(int)
     for w, _ in chosen:
         dept_posts[problem.workers[w].department] += 1
-    targets = fair_targets(problem)
+    targets = problem.fair_targets
     terms["fairness"] = weights.fairness * sum(abs(dept_posts[d] - t) for d, t in targets.items())
-    pairs = {(problem.workers[w].department, problem.groups[g].site.id) for w, g in chosen}
-    terms["together"] = weights.together * len(pairs)
+    terms["together"] = weights.together * sum(problem.away_from_home(w, g) for w, g in chosen)
     terms["preference"] = weights.preference * sum(preference_misses(problem, w, g) for w, g in chosen)
     newcomers: dict[tuple[str, str], int] = defaultdict(int)
     for w, g in chosen:

@@ -1,0 +1,204 @@
+"""Everything a solved plan writes to disk: machine-readable CSVs, a summary and the Korean roster.
+
+All files are written to temporary files beside their targets first and renamed into
+place only when every one of them has been written, so a failure part-way leaves the
+previous plan's files intact and no half-written ones. ``validate`` reads these files
+back and re-checks the hard rules, so the columns below are a contract with it.
+
+Personal data: names appear only in roster.xlsx, never in a CSV or the summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..demand import Demand
+from ..domain import SiteKind, StaffingRules, Worker
+from ..errors import InputError
+from ..io.scenario import Scenario
+from ..safe_write import atomic_path
+from ..solution import Plan
+from .files import save_csv
+from .roster import roster_workbook
+from .tables import requirements_frame, shifts_frame, sites_frame
+
+PLAN_REQUIREMENT_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"]
+ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"]
+SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason"]
+ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
+PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
+              "roster.xlsx", "summary.json")
+
+
+def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
+               plan: Plan, input_files: dict[str, Path]) -> None:
+    """Write a plan's files into ``out`` (created if need be), all or nothing.
+
+    ``input_files`` maps a name to each file the plan was made from (scenario.input_files()
+    plus ``staff``); their sha256 go into summary.json, and ``validate`` reads the staff
+    pool back from ``input_files["staff"]``.
+    """
+    hashes = {name: _input_entry(name, Path(path)) for name, path in input_files.items()}
+    summary = plan_summary(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, inputs=hashes)
+    csvs = {
+        "requirements.csv": plan_requirements_frame(demand, plan),
+        "sites.csv": sites_frame(demand),
+        "shifts.csv": shifts_frame(demand),
+        "assignments.csv": assignments_frame(plan, demand, workers),
+        "shortfalls.csv": shortfalls_frame(plan),
+        "roles.csv": roles_frame(rules),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        # Entered first, renamed last: summary.json lands only once everything else has.
+        tmp = stack.enter_context(atomic_path(out / "summary.json"))
+        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n",
+                       encoding="utf-8", newline="\n")
+        tmp = stack.enter_context(atomic_path(out / "roster.xlsx"))
+        roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan)
+        for name, frame in csvs.items():
+            save_csv(frame, stack.enter_context(atomic_path(out / name)))
+        # Leaving the stack renames every temp file into place (or, on an error, removes them all).
+
+
+def plan_requirements_frame(demand: Demand, plan: Plan) -> pd.DataFrame:
+    """requirements_frame with ``assigned`` (assignment rows per site, role and shift) after ``required``."""
+    frame = requirements_frame(demand)
+    counts = Counter((a.site_id, a.role, a.shift) for a in plan.assignments)
+    assigned = [counts.get(key, 0) for key in zip(frame["site_id"], frame["role"], frame["shift"])]
+    frame.insert(frame.columns.get_loc("required") + 1, "assigned", pd.Series(assigned, dtype="int64"))
+    return frame[PLAN_REQUIREMENT_COLUMNS]
+
+
+def assignments_frame(plan: Plan, demand: Demand, workers: tuple[Worker, ...]) -> pd.DataFrame:
+    """One row per assignment, in the plan's order; no names (the department identifies no one)."""
+    department = {w.id: w.department for w in workers}
+    role_name = {(r.site_id, r.role, r.shift): r.role_name for r in demand.requirements}
+    rows = [{"worker_id": a.worker_id, "site_id": a.site_id, "site_kind": a.site_kind, "role": a.role,
+             "shift": a.shift, "commute_m": int(a.commute_m), "department": department.get(a.worker_id, ""),
+             "role_name": role_name.get((a.site_id, a.role, a.shift), "")} for a in plan.assignments]
+    return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+
+
+def shortfalls_frame(plan: Plan) -> pd.DataFrame:
+    rows = [{"site_id": s.site_id, "site_kind": s.site_kind, "role": s.role, "shift": s.shift,
+             "required": s.required, "assigned": s.assigned, "short": s.short, "reason": s.reason}
+            for s in plan.shortfalls]
+    return pd.DataFrame(rows, columns=SHORTFALL_COLUMNS)
+
+
+def roles_frame(rules: StaffingRules) -> pd.DataFrame:
+    """The eligibility rules, one row per role rule, so ``validate`` needs no YAML."""
+    rows = [{"site_kind": r.site_kind.value, "role": r.role, "role_name": r.name, "shift": r.shift,
+             "lead": _bool(r.lead), "min_grade": r.min_grade, "requires": ";".join(r.requires),
+             "experienced": _bool(r.experienced)} for r in rules.roles]
+    frame = pd.DataFrame(rows, columns=ROLE_COLUMNS)
+    frame["min_grade"] = frame["min_grade"].astype("Int64")  # 6, or empty: never 6.0
+    return frame
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def plan_summary(*, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
+                 plan: Plan, inputs: dict[str, dict[str, str]]) -> dict:
+    """summary.json's content; NaN and infinities become None (JSON null)."""
+    stats = plan.stats
+    totals = {}
+    for kind in SiteKind:
+        required = sum(r.required for r in demand.requirements if r.site_kind is kind)
+        if required == 0 and not any(a.site_kind == kind.value for a in plan.assignments):
+            continue
+        totals[kind.value] = {
+            "required": required,
+            "assigned": sum(1 for a in plan.assignments if a.site_kind == kind.value),
+            "short": sum(s.short for s in plan.shortfalls if s.site_kind == kind.value),
+        }
+    commutes = [a.commute_m for a in plan.assignments]
+    summary = {
+        "status": stats.status,
+        "objective": stats.objective,
+        "best_bound": stats.best_bound,
+        "gap": _gap(stats),
+        "solve_seconds": stats.solve_seconds,
+        "variables": stats.variables,
+        "constraints": stats.constraints,
+        "totals": totals,
+        "shortfall_count": sum(s.short for s in plan.shortfalls),
+        "objective_terms": dict(plan.objective_terms),
+        "commute_m": {
+            "mean": round(sum(commutes) / len(commutes), 1) if commutes else math.nan,
+            "max": max(commutes) if commutes else math.nan,
+            "total": sum(commutes),
+        },
+        "fairness": department_fairness(workers, plan),
+        "limits": {"max_posts_per_worker": rules.limits.max_posts_per_worker},
+        "scenario": {"id": scenario.id, "title": scenario.title, "seed": scenario.seed},
+        "version": __version__,
+        "inputs": inputs,
+    }
+    return _json_safe(summary)
+
+
+def department_fairness(workers: tuple[Worker, ...], plan: Plan) -> dict[str, dict[str, float]]:
+    """Per department: people in the pool, posts held, and the two as shares of their totals."""
+    pool = Counter(w.department for w in workers)
+    department = {w.id: w.department for w in workers}
+    posts: dict[str, int] = defaultdict(int)
+    for a in plan.assignments:
+        posts[department.get(a.worker_id, "")] += 1
+    n_pool, n_posts = sum(pool.values()), len(plan.assignments)
+    out = {}
+    for name in sorted(set(pool) | set(posts)):
+        out[name] = {
+            "pool": pool.get(name, 0),
+            "posts": posts.get(name, 0),
+            "pool_share": round(pool.get(name, 0) / n_pool, 4) if n_pool else math.nan,
+            "post_share": round(posts.get(name, 0) / n_posts, 4) if n_posts else math.nan,
+        }
+    return out
+
+
+def _gap(stats) -> float:
+    try:
+        return stats.gap
+    except (ArithmeticError, TypeError, ValueError):
+        return math.nan
+
+
+def _json_safe(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar
+        return _json_safe(value.item())
+    return value
+
+
+def _input_entry(name: str, path: Path) -> dict[str, str]:
+    try:
+        digest = file_sha256(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot read input file '{name}' to record its checksum ({exc.strerror})",
+                         fix="pass the files the plan was made from") from None
+    return {"path": str(path), "sha256": digest}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
