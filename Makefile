@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/election-ops demand $(SCENARIO) --out $(OUT)
+	$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
 
 test: install-dev
 	$(BIN)/python -m pytest
