@@ -13,6 +13,7 @@ from .io.district import load_district
 from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
+from .overlays import apply_layout, apply_staff_changes
 from .solution import Plan
 
 
@@ -39,6 +40,8 @@ def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: b
     scenario = load_scenario(scenario_path)
     data = scenario.data
     district = load_district(data.dongs, data.precincts, data.dong_history, data.elections, data.sites, data.boundaries)
+    if not scenario.layout.is_empty():
+        district = apply_layout(district, scenario.layout, scenario.register_election, str(scenario.path))
     rules = load_rules(scenario.rules, scenario.rule_overrides)
     if not (with_staff or staff):
         return Inputs(scenario=scenario, district=district, rules=rules)
@@ -46,8 +49,8 @@ def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: b
     if staff_path is None:
         raise InputError(scenario.path, "the scenario names no staff pool", column="staff",
                          fix="add 'staff: <file>' to the scenario or pass --staff FILE")
-    return Inputs(scenario=scenario, district=district, rules=rules, workers=load_staff(staff_path, district),
-                  staff_path=staff_path)
+    workers = apply_staff_changes(load_staff(staff_path, district), scenario.staff_changes)
+    return Inputs(scenario=scenario, district=district, rules=rules, workers=workers, staff_path=staff_path)
 
 
 def plan_demand(inputs: Inputs) -> Demand:

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ..domain import Assumptions, Election, Frozen, Weights
+from ..overlays import LayoutChanges, StaffChanges
 from ..errors import InputError
 from .rules import deep_merge
 from .yamlfile import read_yaml, validate_model
@@ -48,10 +49,12 @@ class Scenario(Frozen):
     weights: Weights = Weights()
     time_limit: Annotated[float, Field(gt=0)] = 60.0  # seconds; the solver stops earlier once it proves optimality
     rule_overrides: dict = Field(default_factory=dict)
+    layout: LayoutChanges = LayoutChanges()
+    staff_changes: StaffChanges = StaffChanges()
 
     def assumptions(self) -> Assumptions:
-        return Assumptions(register_election=self.register_election, reference_election=self.reference_election, turnout_scale=self.turnout_scale,
-                           covid=self.covid)
+        return Assumptions(register_election=self.register_election, reference_election=self.reference_election,
+                           turnout_scale=self.turnout_scale, covid=self.covid)
 
     def input_files(self) -> dict[str, Path]:
         files = {"scenario": self.path, "rules": self.rules}
