@@ -123,6 +123,8 @@ def _print_demand(scenario, summary) -> None:
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver seed (default: the scenario's). Same inputs and seed, same roster.")]
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Seconds the solver may use (default: the scenario's).")]
 StaffOpt = Annotated[Path | None, typer.Option("--staff", help="Staff pool CSV or xlsx; overrides the scenario's.")]
+FreezeOpt = Annotated[Path | None, typer.Option(
+    "--freeze", help="CSV/xlsx of posts to keep as they are (worker_id, site_id, role, shift), e.g. leads already appointed.")]
 
 
 @app.command()
@@ -133,6 +135,7 @@ def solve(
     staff: StaffOpt = None,
     seed: SeedOpt = None,
     time_limit: TimeLimitOpt = None,
+    freeze: FreezeOpt = None,
 ) -> None:
     """Assign the staff pool to every post (배치): writes roster.xlsx, assignments.csv and more.
 
@@ -151,7 +154,7 @@ def solve(
         def progress(objective: float, bound: float) -> None:
             status.update(f"solving: best {objective:,.0f}, bound {bound:,.0f}")
 
-        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, progress=progress)
+        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
     write_plan(target, scenario=inputs.scenario, demand=demand_result, rules=inputs.rules, workers=inputs.workers,
                plan=plan, input_files=inputs.input_files())
     _print_plan(inputs.scenario, demand_result, plan, target)
@@ -185,6 +188,58 @@ def _print_plan(scenario, demand_result, plan, target: Path) -> None:
         err_console.print(f"[bold yellow]{sum(s.short for s in plan.shortfalls)} post(s) short[/]: see the 미충원 sheet "
                           f"of {target / 'roster.xlsx'} or shortfalls.csv")
     console.print(f"wrote the plan to {target}")
+
+
+@app.command()
+@reports_errors
+def replan(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by solve (or by an earlier replan).")],
+    absent: Annotated[str, typer.Option("--absent", help="CSV/xlsx with a worker_id column, or comma-separated ids.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the new plan. Default: PLAN_DIR-replan.")] = None,
+    seed: SeedOpt = None,
+    time_limit: TimeLimitOpt = None,
+    freeze: FreezeOpt = None,
+) -> None:
+    """Re-plan after people drop out (재배치): keep every unaffected post, fill the freed ones, list the changes.
+
+    Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
+    which posts stay short). Exit code 3 when posts stay short.
+    """
+    from rich.status import Status
+
+    from .pipeline import load_inputs, mark_absent, plan_demand, plan_roster
+    from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
+    from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
+    from .reports.plan_files import file_sha256, write_plan
+
+    folder = read_plan_folder(plan_dir)
+    inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
+    if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
+        err_console.print(f"[yellow]note:[/] {folder.staff} changed since the plan was made; the new pool is used")
+    ids = parse_absent(absent, {w.id for w in inputs.workers})
+    demand_result = plan_demand(inputs)
+    inputs = mark_absent(inputs, ids, tuple(s.id for s in demand_result.shifts))
+    target = out or plan_dir.with_name(plan_dir.name + "-replan")
+    with Status(f"re-planning after {len(ids)} absence(s) ...", console=err_console):
+        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, previous=folder.posts,
+                           freeze=freeze)
+    changes = plan_changes(folder.posts, plan, ids)
+    frame = changes_frame(changes, plan, inputs.workers)
+    changed = changed_assignments(folder.posts, plan)
+    summary = {"replan": {"based_on": str(plan_dir), "absent": len(ids), "changed_assignments": changed,
+                          "people_changed": sum(c.change != "absent" for c in changes),
+                          "by_change": {k: sum(c.change == k for c in changes) for k in ("absent", "called", "moved", "released")}}}
+    write_plan(target, scenario=inputs.scenario, demand=demand_result, rules=inputs.rules, workers=inputs.workers,
+               plan=plan, input_files=inputs.input_files(), extra_summary=summary, extra_files={
+                   "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
+                   "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
+                                                                  election_day=inputs.scenario.election.election_day)})
+    _print_plan(inputs.scenario, demand_result, plan, target)
+    by = summary["replan"]["by_change"]
+    console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
+                  f"{by['released']} released; {changed} assignment(s) changed (changes.xlsx)")
+    if plan.shortfalls:
+        raise typer.Exit(EXIT_SHORT)
 
 
 @app.command()

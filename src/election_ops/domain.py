@@ -247,6 +247,7 @@ class Weights(Frozen):
     preference: NonNegInt = 500  # per assignment that misses a person's preferred 동 or site kind
     newcomers: NonNegInt = 1_500  # per first-timer beyond a station's newcomer share
     second_post: NonNegInt = 3_000  # per person given a second post
+    change: NonNegInt = 100_000  # replanning: per post given to someone who did not hold it in the plan being changed
 
 
 class Requirement(Frozen):

@@ -60,10 +60,29 @@ def plan_demand(inputs: Inputs) -> Demand:
 
 
 def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time_limit: float | None = None,
+                previous: tuple = (), freeze: Path | None = None,
                 progress: Callable[[float, float], None] | None = None) -> Plan:
-    from .solve import solve_roster  # the solver loads only when a roster is asked for
+    """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep."""
+    from .model.problem import FixedPostError  # the solver loads only when a roster is asked for
+    from .replan import read_posts
+    from .solve import solve_roster
 
     s = inputs.scenario
-    return solve_roster(demand, inputs.rules, inputs.workers, s.weights,
-                        time_limit=time_limit if time_limit is not None else s.time_limit,
-                        seed=s.seed if seed is None else seed, progress=progress)
+    frozen = read_posts(freeze) if freeze is not None else ()
+    try:
+        return solve_roster(demand, inputs.rules, inputs.workers, s.weights,
+                            time_limit=time_limit if time_limit is not None else s.time_limit,
+                            seed=s.seed if seed is None else seed, previous=previous, frozen=frozen,
+                            progress=progress)
+    except FixedPostError as exc:
+        raise InputError(freeze, exc.problem, column="worker_id", value=exc.post.worker_id,
+                         fix=f"remove or correct the post {exc.post.site_id}/{exc.post.role}/{exc.post.shift}") from None
+
+
+def mark_absent(inputs: Inputs, absent: tuple[str, ...], shifts: tuple[str, ...]) -> Inputs:
+    """The same inputs with ``absent`` people unavailable on every shift."""
+    gone = set(absent)
+    workers = tuple(w.model_copy(update={"unavailable": tuple(dict.fromkeys(w.unavailable + shifts))})
+                    if w.id in gone else w for w in inputs.workers)
+    return Inputs(scenario=inputs.scenario, district=inputs.district, rules=inputs.rules, workers=workers,
+                  staff_path=inputs.staff_path)

@@ -14,28 +14,58 @@ from .domain import StaffingRules, Weights, Worker
 from .eligibility import ineligibility, is_available, requirement_text
 from .model.cpsat import SolverResult, solve_cpsat
 from .model.formulation import Formulation, formulate
-from .model.problem import Problem, build_problem
+from .model.problem import FixedPost, Problem, build_problem
 from .model.scoring import score
 from .solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
                  time_limit: float = 60.0, seed: int = 0, solver_overrides: dict | None = None,
+                 previous: tuple[FixedPost, ...] = (), frozen: tuple[FixedPost, ...] = (),
                  progress: Callable[[float, float], None] | None = None) -> Plan:
-    problem = build_problem(demand, rules, workers)
-    formulation = formulate(problem, weights)
-    result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
-                             progress=progress)
-    chosen = _chosen(formulation, result)
-    widen = _groups_to_widen(problem, formulation, result, chosen)
-    if widen:
-        # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
-        problem = build_problem(demand, rules, workers, widen=frozenset(widen))
+    """Assign ``workers`` to the posts of ``demand``.
+
+    ``previous`` makes this a replan of that plan (every post given to someone new costs
+    ``weights.change``); ``frozen`` posts are kept exactly. Raises ``FixedPostError`` for a
+    frozen post that cannot be kept.
+    """
+    if previous:
+        # First try the gentle replan: everyone unaffected keeps their post (hard), only the freed posts are
+        # filled. Presolve removes the fixed part, so this is fast; moves are considered only if it leaves
+        # posts short that the full model might cover.
+        kept = _still_possible(previous, workers)
+        freed = tuple(p for p in previous if p not in kept)
+        gentle = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous,
+                        tuple(frozen) + kept, progress, focus=freed)
+        if not gentle.shortfalls:
+            return gentle
+    return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen, progress)
+
+
+def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]) -> tuple[FixedPost, ...]:
+    """Earlier posts whose holders can still work them (absent people are marked unavailable)."""
+    by_id = {w.id: w for w in workers}
+    return tuple(p for p in previous if p.worker_id in by_id and is_available(by_id[p.worker_id], p.shift))
+
+
+def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, time_limit: float,
+           seed: int, solver_overrides: dict | None, previous: tuple[FixedPost, ...], frozen: tuple[FixedPost, ...],
+           progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None) -> Plan:
+    widen: frozenset[int] = frozenset()
+    while True:
+        problem = build_problem(demand, rules, workers, widen=widen, previous=previous, frozen=frozen, focus=focus)
         formulation = formulate(problem, weights)
+        # the earlier plan is where a full replan starts from (the gentle one has it fixed already)
+        hint = {formulation.vars.x[pair]: 1 for pair in problem.previous - problem.frozen}
         result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
-                             progress=progress)
+                             hint=hint or None, progress=progress)
         chosen = _chosen(formulation, result)
-    return make_plan(problem, weights, formulation, result, chosen)
+        more = _groups_to_widen(problem, formulation, result, chosen)
+        if not more or more <= widen:
+            break
+        # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
+        widen = widen | frozenset(more)
+    return make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
 
 
 def _chosen(formulation: Formulation, result: SolverResult) -> list[tuple[int, int]]:
@@ -58,8 +88,8 @@ def _groups_to_widen(problem: Problem, formulation: Formulation, result: SolverR
 
 
 def make_plan(problem: Problem, weights: Weights, formulation: Formulation, result: SolverResult,
-              chosen: list[tuple[int, int]]) -> Plan:
-    assignments, shortfalls = label_roles(problem, chosen)
+              chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = ()) -> Plan:
+    assignments, shortfalls = label_roles(problem, chosen, kept)
     terms = score(problem, weights, chosen)
     stats = SolveStats(status=result.status, objective=result.objective, best_bound=result.best_bound,
                        solve_seconds=result.seconds, variables=len(formulation.model.names),
@@ -68,18 +98,32 @@ def make_plan(problem: Problem, weights: Weights, formulation: Formulation, resu
                 objective_terms=terms)
 
 
-def label_roles(problem: Problem, chosen: list[tuple[int, int]]) -> tuple[list[Assignment], list[Shortfall]]:
-    """Give each person in a pooled group a role: roles in rules order, people experienced in a role first."""
+def label_roles(problem: Problem, chosen: list[tuple[int, int]],
+                kept: tuple[FixedPost, ...] = ()) -> tuple[list[Assignment], list[Shortfall]]:
+    """Give each person in a pooled group a role: a frozen or earlier role first where it still has room,
+    then roles in rules order, people experienced in a role first."""
     members: dict[int, list[int]] = defaultdict(list)
     for w, g in chosen:
         members[g].append(w)
+    earlier = {(p.worker_id, p.site_id, p.shift): p.role for p in kept}
     busy = _posts_by_worker(problem, chosen)
     assignments, shortfalls = [], []
     for group in problem.groups:
-        remaining = sorted(members[group.index], key=lambda w: problem.workers[w].id)
+        people = sorted(members[group.index], key=lambda w: problem.workers[w].id)
+        held = {w: earlier.get((problem.workers[w].id, group.site.id, group.shift)) for w in people}
+        # first pass: everyone keeps the role they held, where it still has room
+        taken_by: dict[str, list[int]] = {rule.role: [] for rule in group.rules}
+        for rule, required in zip(group.rules, group.required):
+            taken_by[rule.role] = [w for w in people if held[w] == rule.role][:required]
+        placed = {w for ws in taken_by.values() for w in ws}
+        remaining = [w for w in people if w not in placed]
         for rule, required in zip(group.rules, group.required):
             remaining.sort(key=lambda w: (rule.role not in problem.workers[w].experience, problem.workers[w].id))
-            taken, remaining = remaining[:required], remaining[required:]
+            room = required - len(taken_by[rule.role])
+            taken_by[rule.role] += remaining[:room]
+            remaining = remaining[room:]
+        for rule, required in zip(group.rules, group.required):
+            taken = taken_by[rule.role]
             for w in taken:
                 assignments.append(Assignment(site_id=group.site.id, site_kind=group.site.kind.value, role=rule.role,
                                               shift=group.shift, worker_id=problem.workers[w].id,

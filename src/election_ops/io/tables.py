@@ -171,8 +171,13 @@ def read_table(
     key: tuple[str, ...] = (),
     what: str = "table",
     row_filter: Callable[[dict[str, str]], bool] | None = None,
+    extra_columns: bool = False,
 ) -> Table:
-    """Read ``path`` and check it against ``columns``; ``key`` columns must be unique together."""
+    """Read ``path`` and check it against ``columns``; ``key`` columns must be unique together.
+
+    ``extra_columns`` lets other columns through unread (a list of absentees may carry names
+    and reasons); otherwise an unknown column is an error, since it is usually a typo.
+    """
     header, records = read_cells(path)
     header, records = _drop_blank_columns(path, header, records)
     known = {c.name for c in columns}
@@ -181,7 +186,7 @@ def read_table(
         if name in seen:
             raise InputError(path, f"column '{name}' appears twice in the header", row=1, fix="delete one of them")
         seen.add(name)
-        if name not in known:
+        if name not in known and not extra_columns:
             close = _suggest(name, known)
             fix = f"rename it to '{close}'" if close else f"remove it; this {what} has columns: {', '.join(c.name for c in columns)}"
             raise InputError(path, f"unknown column '{name}' (header position {position})", row=1, column=name, fix=fix)

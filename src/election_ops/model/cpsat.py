@@ -50,7 +50,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def solve_cpsat(lm: LinearModel, *, time_limit: float, seed: int = 0, overrides: dict | None = None,
-                hint: list[int] | None = None, progress: Callable[[float, float], None] | None = None) -> SolverResult:
+                hint: dict[int, int] | None = None, progress: Callable[[float, float], None] | None = None) -> SolverResult:
     """Minimise ``lm``'s objective with CP-SAT; ``overrides`` replaces any tuned parameter (the benchmark uses it)."""
     started = time.perf_counter()
     model = cp_model.CpModel()
@@ -69,9 +69,8 @@ def solve_cpsat(lm: LinearModel, *, time_limit: float, seed: int = 0, overrides:
                 model.add(expr <= int(math.floor(hi))).with_name(name)
     objective = lm.objective()
     model.minimize(cp_model.LinearExpr.weighted_sum([variables[i] for i in objective], list(objective.values())))
-    if hint is not None:
-        for var, value in zip(variables, hint):
-            model.add_hint(var, value)
+    for index, value in sorted((hint or {}).items()):
+        model.add_hint(variables[index], value)
 
     solver = cp_model.CpSolver()
     params = solver.parameters

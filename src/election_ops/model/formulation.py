@@ -71,6 +71,7 @@ def formulate(problem: Problem, weights: Weights) -> Formulation:
     cover_every_post_or_report_shortfall(problem, lm, v, weights)
     one_post_at_a_time(problem, lm, v)
     cap_posts_per_worker(problem, lm, v)
+    keep_frozen_posts(problem, lm, v)
     # soft rules
     minimise_commute(problem, lm, v, weights)
     shorten_long_commutes(problem, lm, v, weights)
@@ -80,6 +81,7 @@ def formulate(problem: Problem, weights: Weights) -> Formulation:
     respect_preferences(problem, lm, v, weights)
     spread_newcomers(problem, lm, v, weights)
     avoid_second_posts(problem, lm, v, weights)
+    change_as_little_as_possible(problem, lm, v, weights)
     return Formulation(model=lm, vars=v)
 
 
@@ -127,6 +129,12 @@ def cap_posts_per_worker(problem: Problem, lm: LinearModel, v: Variables) -> Non
     for w, items in _by_worker(v).items():
         if _cliques_used(problem, items) > problem.max_posts:
             lm.row(f"cap[{w}]", [var for _, var in items], [1] * len(items), hi=problem.max_posts)
+
+
+def keep_frozen_posts(problem: Problem, lm: LinearModel, v: Variables) -> None:
+    """Posts named by ``--freeze`` (e.g. station managers already appointed) are held as they are."""
+    for w, g in sorted(problem.frozen):
+        lm.row(f"frozen[{w},{g}]", [v.x[(w, g)]], [1], 1, 1)
 
 
 def minimise_commute(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
@@ -237,3 +245,16 @@ def avoid_second_posts(problem: Problem, lm: LinearModel, v: Variables, weights:
         second = v.second[w] = lm.var(f"second[{w}]", 0, problem.max_posts - 1)
         lm.row(f"second_link[{w}]", [var for _, var in items] + [second], [1] * len(items) + [-1], hi=1)
     lm.add_term("second_post", v.second.values(), lambda var: weights.second_post)
+
+
+def change_as_little_as_possible(problem: Problem, lm: LinearModel, v: Variables, weights: Weights) -> None:
+    """Replanning: every post given to someone who did not hold it before costs ``change`` points.
+
+    The number of posts filled is fixed by the cover rule, so this keeps every unaffected
+    assignment and moves a person only when that is the only way to cover a post
+    (``change`` is far below ``shortfall``).
+    """
+    if not problem.previous:
+        return
+    coef = {var: weights.change * ((w, g) not in problem.previous) for (w, g), var in v.x.items()}
+    lm.add_term("change", v.x.values(), coef.__getitem__)

@@ -59,6 +59,8 @@ class Problem:
     newcomer_share: float
     fair_targets: dict[str, int]  # department -> its share of all posts
     home_dong: dict[str, str]  # department -> the 동 whose stations it is in charge of
+    previous: frozenset[tuple[int, int]] = frozenset()  # replanning: (worker, group) pairs of the plan being changed
+    frozen: frozenset[tuple[int, int]] = frozenset()  # pairs that must stay as they are
 
     def away_from_home(self, worker: int, group: int) -> bool:
         """A polling or early post outside the department's home 동 (the counting site is everyone's)."""
@@ -84,9 +86,22 @@ def build_groups(demand: Demand, rules: StaffingRules) -> tuple[Group, ...]:
     return tuple(groups)
 
 
+@dataclass(frozen=True)
+class FixedPost:
+    """A post a person holds in an earlier plan or must keep (``--freeze``), by stable ids."""
+
+    worker_id: str
+    site_id: str
+    role: str
+    shift: str
+
+
 def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
-                  *, widen: frozenset[int] = frozenset()) -> Problem:
-    """``widen`` names groups that get every eligible person as a candidate (used after a shortfall)."""
+                  *, widen: frozenset[int] = frozenset(), previous: tuple[FixedPost, ...] = (),
+                  frozen: tuple[FixedPost, ...] = (), focus: tuple[FixedPost, ...] | None = None) -> Problem:
+    """``widen`` names groups that get every eligible person as a candidate (used after a shortfall);
+    ``previous`` is the plan being changed (replanning), ``frozen`` the posts that must not change;
+    with ``focus``, only the groups of those posts get new candidates (a replan that keeps everyone else)."""
     groups = build_groups(demand, rules)
     sites = demand.sites
     site_index = {s.id: i for i, s in enumerate(sites)}
@@ -137,7 +152,47 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
             nearest_people = people[np.argsort(d, kind="stable")[:keep]]
         pairs.update((int(w), g.index) for w in nearest_people)
 
+    previous_pairs = _locate(previous, groups, workers, eligible, strict=False)
+    frozen_pairs = _locate(frozen, groups, workers, eligible, strict=True)
+    if focus is not None:
+        group_of = {(g.site.id, rule.role, g.shift): g.index for g in groups for rule in g.rules}
+        open_groups = {group_of.get((p.site_id, p.role, p.shift)) for p in focus}
+        keeping = {w for w, _ in frozen_pairs}  # people who keep their posts take no other
+        pairs = {(w, g) for w, g in pairs if g in open_groups and w not in keeping}
+    pairs.update(previous_pairs | frozen_pairs)
+
     return Problem(workers=workers, groups=groups, sites=sites, cliques=tuple(overlap_cliques(demand.shifts)),
                    distance=distance, site_index=site_index, pairs=tuple(sorted(pairs)), eligible=eligible,
                    max_posts=rules.limits.max_posts_per_worker, newcomer_share=rules.limits.newcomer_share,
-                   fair_targets=targets, home_dong=home_dong)
+                   fair_targets=targets, home_dong=home_dong, previous=frozenset(previous_pairs),
+                   frozen=frozenset(frozen_pairs))
+
+
+class FixedPostError(ValueError):
+    """A frozen post that names no such post, or a person who may not hold it."""
+
+    def __init__(self, post: FixedPost, problem: str) -> None:
+        self.post, self.problem = post, problem
+        super().__init__(f"{post.worker_id} at {post.site_id}/{post.role}/{post.shift}: {problem}")
+
+
+def _locate(posts: tuple[FixedPost, ...], groups: tuple[Group, ...], workers: tuple[Worker, ...],
+            eligible: dict[int, tuple[int, ...]], *, strict: bool) -> set[tuple[int, int]]:
+    """(worker, group) pairs of ``posts``; ``strict`` raises for a post that cannot be kept, else it is skipped
+    (in a replan, a post whose holder is absent or no longer eligible is simply free)."""
+    worker_index = {w.id: i for i, w in enumerate(workers)}
+    group_of = {(g.site.id, rule.role, g.shift): g.index for g in groups for rule in g.rules}
+    pairs = set()
+    for post in posts:
+        w = worker_index.get(post.worker_id)
+        g = group_of.get((post.site_id, post.role, post.shift))
+        if w is None or g is None:
+            if strict:
+                raise FixedPostError(post, "no such person in the pool" if w is None else "no such post in the demand")
+            continue
+        if w not in eligible[g]:
+            if strict:
+                raise FixedPostError(post, "the person may not hold this post (eligibility or availability)")
+            continue
+        pairs.add((w, g))
+    return pairs

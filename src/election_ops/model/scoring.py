@@ -40,4 +40,6 @@ def score(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> 
     caps = newcomer_caps(problem)
     terms["newcomers"] = weights.newcomers * sum(max(0, n - caps[key]) for key, n in newcomers.items())
     terms["second_post"] = weights.second_post * sum(max(0, n - 1) for n in posts_of.values())
+    if problem.previous:
+        terms["change"] = weights.change * sum((w, g) not in problem.previous for w, g in chosen)
     return terms

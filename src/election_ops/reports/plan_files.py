@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,8 @@ PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", 
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
-               plan: Plan, input_files: dict[str, Path]) -> None:
+               plan: Plan, input_files: dict[str, Path], extra_summary: dict | None = None,
+               extra_files: dict[str, Callable[[Path], None]] | None = None) -> None:
     """Write a plan's files into ``out`` (created if need be), all or nothing.
 
     ``input_files`` maps a name to each file the plan was made from (scenario.input_files()
@@ -48,6 +50,7 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
     """
     hashes = {name: _input_entry(name, Path(path)) for name, path in input_files.items()}
     summary = plan_summary(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, inputs=hashes)
+    summary.update(_json_safe(extra_summary or {}))
     csvs = {
         "requirements.csv": plan_requirements_frame(demand, plan),
         "sites.csv": sites_frame(demand),
@@ -66,6 +69,8 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
         roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan)
         for name, frame in csvs.items():
             save_csv(frame, stack.enter_context(atomic_path(out / name)))
+        for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write
+            write(stack.enter_context(atomic_path(out / name)))
         # Leaving the stack renames every temp file into place (or, on an error, removes them all).
 
 

@@ -34,8 +34,8 @@ POST_COLUMNS = ["투표소코드", "투표소명", "동", "구분", "근무", "�
 SHORT_COLUMNS = ["투표소코드", "투표소", "역할", "근무", "필요", "배치", "부족", "사유"]
 TERM_KO = {
     "shortfall": "미충원", "commute": "통근거리", "worst_commute": "최장 통근거리", "fairness": "부서 간 형평",
-    "together": "부서·투표소 조합 수", "preference": "선호 미반영", "newcomers": "신규자 비중 초과",
-    "second_post": "2회 배치",
+    "together": "담당 동 밖 배치", "preference": "선호 미반영", "newcomers": "신규자 비중 초과",
+    "second_post": "2회 배치", "long_commute": "장거리 통근", "change": "재배치 변경",
 }
 MAX_WIDTH = 60
 
@@ -64,7 +64,7 @@ def roster_workbook(path: Path, *, scenario: Scenario, demand: Demand, rules: St
         "comments": f"scenario {scenario.id}",
         "created": datetime.combine(election.election_day, time()),
     })
-    fmt = _Formats(book)
+    fmt = Formats(book)
     try:
         _summary_sheet(book.add_worksheet(SHEETS[0]), fmt, view, plan, scenario)
         by_site = sorted(plan.assignments, key=view.site_order)
@@ -124,7 +124,7 @@ def grade_text(worker: Worker | None) -> str:
     return f"{worker.grade}급" if worker.grade is not None else worker.staff_kind.value
 
 
-class _Formats:
+class Formats:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center",
                                        "valign": "vcenter", "text_wrap": True})
@@ -170,12 +170,12 @@ def _cell(ws, widths: _Widths, row: int, col: int, value: object, fmt=None) -> N
     widths.see(col, value)
 
 
-def _header(ws, widths: _Widths, fmt: _Formats, row: int, columns: list[str]) -> None:
+def _header(ws, widths: _Widths, fmt: Formats, row: int, columns: list[str]) -> None:
     for col, name in enumerate(columns):
         _cell(ws, widths, row, col, name, fmt.header)
 
 
-def _table_sheet(ws, fmt: _Formats, columns: list[str], rows: list[list], formats: list | None = None) -> None:
+def table_sheet(ws, fmt: Formats, columns: list[str], rows: list[list], formats: list | None = None) -> None:
     """A sheet holding one table: header in row 1, frozen, with an autofilter over the table."""
     widths = _Widths()
     _header(ws, widths, fmt, 0, columns)
@@ -198,12 +198,12 @@ def _post_rows(view: _View, assignments: list[Assignment]) -> list[list]:
     return rows
 
 
-def _post_sheet(ws, fmt: _Formats, view: _View, assignments: list[Assignment]) -> None:
+def _post_sheet(ws, fmt: Formats, view: _View, assignments: list[Assignment]) -> None:
     formats = [None] * 9 + [fmt.int]
-    _table_sheet(ws, fmt, POST_COLUMNS, _post_rows(view, assignments), formats)
+    table_sheet(ws, fmt, POST_COLUMNS, _post_rows(view, assignments), formats)
 
 
-def _person_sheet(ws, fmt: _Formats, view: _View, plan: Plan, rules: StaffingRules) -> None:
+def _person_sheet(ws, fmt: Formats, view: _View, plan: Plan, rules: StaffingRules) -> None:
     posts: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan.assignments:
         posts[a.worker_id].append(a)
@@ -218,17 +218,17 @@ def _person_sheet(ws, fmt: _Formats, view: _View, plan: Plan, rules: StaffingRul
         commute = sum(int(a.commute_m) for a in held) if held else None
         rows.append([worker.id, worker.name, worker.department, grade_text(worker), *texts, commute])
     formats = [None] * (len(columns) - 1) + [fmt.int]
-    _table_sheet(ws, fmt, columns, rows, formats)
+    table_sheet(ws, fmt, columns, rows, formats)
 
 
-def _shortfall_sheet(ws, fmt: _Formats, view: _View, plan: Plan) -> None:
+def _shortfall_sheet(ws, fmt: Formats, view: _View, plan: Plan) -> None:
     rows = [[s.site_id, view.site_name(s.site_id), view.role_name(s.site_kind, s.role), view.shift_name(s.shift),
              s.required, s.assigned, s.short, s.reason] for s in plan.shortfalls]
     formats = [None, None, None, None, fmt.int, fmt.int, fmt.int, None]
-    _table_sheet(ws, fmt, SHORT_COLUMNS, rows, formats)
+    table_sheet(ws, fmt, SHORT_COLUMNS, rows, formats)
 
 
-def _summary_sheet(ws, fmt: _Formats, view: _View, plan: Plan, scenario: Scenario) -> None:
+def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario) -> None:
     """Stacked tables; the first (required vs assigned per site kind and role) starts in row 1.
 
     A sheet has one autofilter, so each table here is an Excel table (with its own filter buttons).

@@ -1,0 +1,131 @@
+"""Re-plan a solved roster when people drop out: keep every unaffected post, fill the freed ones.
+
+Reads a plan folder written by ``solve`` (its summary.json names the scenario and staff
+files), marks the absent people unavailable, and solves again with the earlier plan as
+the starting point: every post given to someone who did not hold it costs
+``weights.change``, far more than commute and far less than a shortfall. Also the home of
+``--freeze`` for any solve: posts that must stay as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .io.tables import Column, read_table
+from .model.problem import FixedPost
+from .solution import Assignment, Plan
+
+POST_COLUMNS = [Column("worker_id"), Column("site_id"), Column("role"), Column("shift")]
+
+
+@dataclass(frozen=True)
+class PlanFolder:
+    """What replanning needs from an earlier plan's folder."""
+
+    path: Path
+    scenario: Path
+    staff: Path
+    staff_sha256: str | None
+    posts: tuple[FixedPost, ...]
+
+
+def read_plan_folder(plan_dir: Path) -> PlanFolder:
+    if not plan_dir.is_dir():
+        raise InputError(plan_dir, "not a folder", fix="name the folder a 'solve' wrote (it holds summary.json)")
+    summary_path = plan_dir / "summary.json"
+    if not summary_path.exists():
+        raise InputError(summary_path, "not a plan folder: summary.json is missing",
+                         fix="name the folder a 'solve' wrote, e.g. out/2022-presidential")
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        inputs = summary["inputs"]
+        scenario = Path(inputs["scenario"]["path"])
+        staff = Path(inputs["staff"]["path"])
+        staff_sha = inputs["staff"].get("sha256")
+    except (ValueError, KeyError, TypeError):
+        raise InputError(summary_path, "summary.json does not name the scenario and staff files", column="inputs",
+                         fix="solve the scenario again to write a complete plan") from None
+    posts = read_posts(plan_dir / "assignments.csv")
+    return PlanFolder(path=plan_dir, scenario=scenario, staff=staff, staff_sha256=staff_sha, posts=posts)
+
+
+def read_posts(path: Path) -> tuple[FixedPost, ...]:
+    """Posts from a CSV/xlsx with worker_id, site_id, role, shift (assignments.csv, or a --freeze list)."""
+    table = read_table(path, POST_COLUMNS, key=("worker_id", "site_id", "role", "shift"), what="list of posts",
+                       extra_columns=True)
+    return tuple(FixedPost(worker_id=_plain(r["worker_id"]), site_id=_plain(r["site_id"]), role=r["role"],
+                           shift=r["shift"]) for r in table.rows)
+
+
+def _plain(text: str) -> str:
+    """Undo the apostrophe the CSV export puts before text that looks like a formula."""
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def parse_absent(value: str, known_ids: set[str]) -> tuple[str, ...]:
+    """Absent people from a CSV/xlsx with a worker_id column, or from comma-separated ids."""
+    path = Path(value)
+    if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") or path.exists():
+        table = read_table(path, [Column("worker_id")], key=("worker_id",), what="list of absent people",
+                           extra_columns=True)
+        ids = [(row, _plain(r["worker_id"])) for row, r in table]
+        source: str | Path = path
+    else:
+        ids = [(None, part.strip()) for part in value.split(",") if part.strip()]
+        source = "--absent"
+    if not ids:
+        raise InputError(source, "no worker ids given", fix="list the absent people's worker ids")
+    for row, worker_id in ids:
+        if worker_id not in known_ids:
+            raise InputError(source, "not a worker id of the staff pool", row=row, column="worker_id",
+                             value=worker_id, fix="check the id against the staff file (e.g. W0423)")
+    return tuple(dict.fromkeys(worker_id for _, worker_id in ids))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the task force's call list."""
+
+    change: str  # absent, called, moved, released
+    worker_id: str
+    before: tuple[FixedPost, ...]
+    after: tuple[Assignment, ...]
+
+
+def plan_changes(before: tuple[FixedPost, ...], after: Plan, absent: tuple[str, ...]) -> list[Change]:
+    """Who is newly called, who moves from where to where, whose post is freed: the difference of two plans."""
+    old: dict[str, list[FixedPost]] = {}
+    for post in before:
+        old.setdefault(post.worker_id, []).append(post)
+    new: dict[str, list[Assignment]] = {}
+    for a in after.assignments:
+        new.setdefault(a.worker_id, []).append(a)
+    changes = []
+    for worker_id in sorted(set(old) | set(new)):
+        was = tuple(sorted(old.get(worker_id, ()), key=_post_key))
+        now = tuple(sorted(new.get(worker_id, ()), key=_post_key))
+        if {_post_key(p) for p in was} == {_post_key(a) for a in now}:
+            continue
+        if worker_id in absent:
+            kind = "absent"
+        elif not was:
+            kind = "called"
+        elif not now:
+            kind = "released"
+        else:
+            kind = "moved"
+        changes.append(Change(change=kind, worker_id=worker_id, before=was, after=now))
+    return changes
+
+
+def _post_key(post: FixedPost | Assignment) -> tuple[str, str, str]:
+    return (post.site_id, post.role, post.shift)
+
+
+def changed_assignments(before: tuple[FixedPost, ...], after: Plan) -> int:
+    """Assignments of the new plan that the earlier plan did not have."""
+    old = {(p.worker_id, *_post_key(p)) for p in before}
+    return sum((a.worker_id, *_post_key(a)) not in old for a in after.assignments)
