@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +61,9 @@ ROLES = {
     "manager": RoleRule(site_kind=SiteKind.polling, role="manager", name="투표관리관", shift="eday", base=1, lead=True,
                         min_grade=6, experienced=True),
     "guide": RoleRule(site_kind=SiteKind.polling, role="guide", name="안내·질서유지", shift="eday", base=1),
+    # same eligibility as guide: the model pools the two into one group and labels roles afterwards
+    "register_check": RoleRule(site_kind=SiteKind.polling, role="register_check", name="명부대조·본인확인", shift="eday",
+                               base=2),
     "early_guide": RoleRule(site_kind=SiteKind.early, role="early_guide", name="안내·질서유지", shift="early", base=1),
     "count_sorter": RoleRule(site_kind=SiteKind.counting, role="count_sorter", name="투표지분류기운영부", shift="count",
                              base=1, requires=("sorter",)),
@@ -221,6 +224,19 @@ def early_voting(split_days: bool, max_posts: int = 2, unavailable: Iterable[str
                  split_days=split_days, max_posts=max_posts)
 
 
+def pooled_roles() -> Instance:
+    """1 polling site, 1 guide and 2 register-check posts (one pooled group of 3), 3 people: W1 a past
+    register checker, W3 a past guide, W2 a first-timer: after solving, each is labelled with the role they know."""
+    return build("pooled_roles", {("P-1", "guide"): 1, ("P-1", "register_check"): 2},
+                 [person("W1", experience=["register_check"]), person("W2", home=1),
+                  person("W3", experience=["guide"], home=2)])
+
+
+def empty_pool() -> Instance:
+    """1 polling guide post and 1 sorter post, nobody in the pool: both short, the model still solves."""
+    return build("empty_pool", {("P-1", "guide"): 2, ("C", "count_sorter"): 1}, [])
+
+
 def every_term() -> Instance:
     """3 polling sites, an early station and the counting site; 15 posts, 12 people from 4 departments with
     preferences, first-timers, two far homes and more posts than people: every objective term is non-zero
@@ -239,8 +255,8 @@ def every_term() -> Instance:
         person("W11", 9, department="시흥1동 주민센터", home=(126.8700, 37.4850)),  # far north-west
         person("W12", 7, department="총무과", home=7),
     ]
-    # 3 manager posts but only 2 people qualify (W01, W07): 1 short; 12 election-night posts for the 11 people
-    # free then, so the early-voting posts go to people who also work on election day (second posts)
+    # 3 manager posts but only 2 people qualify (W01, W07): 1 short; the 12 fillable election-day and counting
+    # posts need all 12 people, so the 2 early-voting posts go to people who also work then (second posts)
     posts = {("P-1", "manager"): 1, ("P-1", "guide"): 3, ("P-2", "manager"): 1, ("P-2", "guide"): 3,
              ("P-3", "manager"): 1, ("P-3", "guide"): 2, ("E-1", "early_guide"): 2, ("C", "count_sorter"): 1,
              ("C", "count_guide"): 1}
@@ -249,22 +265,4 @@ def every_term() -> Instance:
 
 NAMED = {f.__name__: f for f in (surplus, exact_fit, nobody_qualified, one_qualified, all_unavailable,
                                  eday_and_count_one_person, eday_and_late_count_one_person, two_sites_one_person,
-                                 sorter_certification, every_term)}
-
-
-def instance_pool() -> list[Instance]:
-    """Every named instance without parameters, for tests that hold for all of them."""
-    return [f() for f in NAMED.values()]
-
-
-@dataclass
-class PoolSpec:
-    """A random instance's description (tests/test_model.py builds these with Hypothesis)."""
-
-    sites: list[str]
-    roles: list[RoleRule]
-    required: dict[tuple[str, str], int]
-    workers: list[Worker] = field(default_factory=list)
-    max_posts: int = 2
-    split_days: bool = False
-    count_start: str = "18:00"
+                                 sorter_certification, pooled_roles, empty_pool, every_term)}

@@ -181,6 +181,13 @@ def test_merged_lays_a_yaml_block_over_the_model():
         MODEL.merged({"limits": {"register_desk": 3}})  # a typo is an error, not ignored
 
 
+def test_a_partial_stage_mapping_keeps_the_other_defaults():
+    model = WaitModel(clerks_per_desk={"early_out": 3})
+    assert model.clerks_per_desk == {"register": 1, "ballot": 1, "early_in": 2, "early_out": 3}
+    with pytest.raises(ValidationError, match="unknown stage"):
+        WaitModel(stage_roles={"booth": "guide"})
+
+
 # --- a station ----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ short; 1 an unexpected internal error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import ElectionOpsError
+from .errors import ElectionOpsError, UsageError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_SHORT = 0, 1, 2, 3
 DEFAULT_SCENARIO = "2022-presidential.yaml"
@@ -141,25 +142,30 @@ def solve(
 
     Exit code 3 when some posts stay short; the roster is still written and its 미충원 sheet says why.
     """
-    from rich.status import Status
-
-    from .pipeline import load_inputs, plan_demand, plan_roster
-    from .reports.plan_files import write_plan
+    from .pipeline import load_inputs, solve_plan, write_solved
 
     inputs = load_inputs(scenario or default_scenario(), staff=staff, with_staff=True)
-    demand_result = plan_demand(inputs)
     target = out or Path("out") / inputs.scenario.id
-    with Status(f"solving {demand_result.total()} posts with {len(inputs.workers)} people ...", console=err_console) as status:
-
-        def progress(objective: float, bound: float) -> None:
-            status.update(f"solving: best {objective:,.0f}, bound {bound:,.0f}")
-
-        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
-    write_plan(target, scenario=inputs.scenario, demand=demand_result, rules=inputs.rules, workers=inputs.workers,
-               plan=plan, input_files=inputs.input_files())
+    with _solver_status(inputs) as progress:
+        solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
+    write_solved(solved, target)
+    demand_result, plan = solved.demand, solved.plan
     _print_plan(inputs.scenario, demand_result, plan, target)
     if plan.shortfalls:
         raise typer.Exit(EXIT_SHORT)
+
+
+@contextlib.contextmanager
+def _solver_status(inputs):
+    """A spinner on stderr with the solver's best objective and bound as they improve."""
+    from rich.status import Status
+
+    with Status(f"{inputs.scenario.id}: solving with {len(inputs.workers)} people ...", console=err_console) as status:
+
+        def progress(objective: float, bound: float) -> None:
+            status.update(f"{inputs.scenario.id}: best {objective:,.0f}, bound {bound:,.0f}")
+
+        yield progress
 
 
 def _print_plan(scenario, demand_result, plan, target: Path) -> None:
@@ -205,35 +211,33 @@ def replan(
     Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
     which posts stay short). Exit code 3 when posts stay short.
     """
-    from rich.status import Status
-
-    from .pipeline import load_inputs, mark_absent, plan_demand, plan_roster
+    from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .reports.plan_files import file_sha256, write_plan
+    from .reports.plan_files import file_sha256
 
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
     if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
         err_console.print(f"[yellow]note:[/] {folder.staff} changed since the plan was made; the new pool is used")
     ids = parse_absent(absent, {w.id for w in inputs.workers})
-    demand_result = plan_demand(inputs)
-    inputs = mark_absent(inputs, ids, tuple(s.id for s in demand_result.shifts))
+    inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
     target = out or plan_dir.with_name(plan_dir.name + "-replan")
-    with Status(f"re-planning after {len(ids)} absence(s) ...", console=err_console):
-        plan = plan_roster(inputs, demand_result, seed=seed, time_limit=time_limit, previous=folder.posts,
-                           freeze=freeze)
+    with _solver_status(inputs) as progress:
+        solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
+                            progress=progress)
+    demand_result, plan = solved.demand, solved.plan
     changes = plan_changes(folder.posts, plan, ids)
     frame = changes_frame(changes, plan, inputs.workers)
     changed = changed_assignments(folder.posts, plan)
+    by_change = {k: sum(c.change == k for c in changes) for k in ("absent", "called", "moved", "released")}
     summary = {"replan": {"based_on": str(plan_dir), "absent": len(ids), "changed_assignments": changed,
-                          "people_changed": sum(c.change != "absent" for c in changes),
-                          "by_change": {k: sum(c.change == k for c in changes) for k in ("absent", "called", "moved", "released")}}}
-    write_plan(target, scenario=inputs.scenario, demand=demand_result, rules=inputs.rules, workers=inputs.workers,
-               plan=plan, input_files=inputs.input_files(), extra_summary=summary, extra_files={
-                   "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
-                   "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
-                                                                  election_day=inputs.scenario.election.election_day)})
+                          "people_changed": sum(c.change != "absent" for c in changes), "by_change": by_change}}
+    election_day = inputs.scenario.election.election_day
+    write_solved(solved, target, extra_summary=summary, extra_files={
+        "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
+        "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
+                                                       election_day=election_day)})
     _print_plan(inputs.scenario, demand_result, plan, target)
     by = summary["replan"]["by_change"]
     console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
@@ -261,6 +265,83 @@ def validate(
         err_console.print(f"[bold red]{len(violations)} violation(s)[/] in {plan_dir}")
         raise typer.Exit(EXIT_INPUT)
     console.print(f"{plan_dir}: every hard rule holds")
+
+
+@app.command()
+@reports_errors
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files or plan folders to compare (two or more).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for comparison.md, comparison.xlsx and one plan per scenario.")] = Path("out/compare"),
+    seed: SeedOpt = None,
+    time_limit: TimeLimitOpt = None,
+) -> None:
+    """Compare scenarios side by side (시나리오 비교): staff, waits, shortfalls, commute, fairness, cost.
+
+    A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
+    folder is read as it is.
+    """
+    from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
+    from .reports.comparison import write_comparison_md, write_comparison_xlsx
+
+    if len(scenarios) < 2:
+        raise UsageError("compare needs two or more scenarios or plan folders")
+    plans = []
+    for item in scenarios:
+        folder = item if (item / "summary.json").exists() else _solved_folder(item, out, seed, time_limit)
+        plans.append(read_plan_files(folder))
+    names = [p.name for p in plans]
+    if len(set(names)) < len(names):
+        plans = [read_plan_files(p.folder, f"{p.name} ({k})") for k, p in enumerate(plans, start=1)]
+    headline, roles = side_by_side(plans), role_table(plans)
+    focus = changed_dongs(plans)
+    dongs, worst = dong_table(plans, focus), worst_stations(plans)
+    maps = {p.name: str(p.folder / "map.png") for p in plans if (p.folder / "map.png").exists()}
+    write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
+                        focus=focus, maps=maps)
+    write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
+    _print_frame("Scenario comparison (시나리오 비교)", headline)
+    if len(dongs):
+        _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
+    console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+
+
+def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None) -> Path:
+    """OUT/<scenario id>: reused when its summary.json records the same input files (sha256) and seed."""
+    import json
+
+    from .pipeline import load_inputs, solve_plan, write_solved
+    from .reports.plan_files import file_sha256
+
+    inputs = load_inputs(scenario, with_staff=True)
+    folder = out / inputs.scenario.id
+    summary_path = folder / "summary.json"
+    if summary_path.exists():
+        try:
+            recorded = json.loads(summary_path.read_text(encoding="utf-8"))
+            same_inputs = {k: v["sha256"] for k, v in recorded["inputs"].items()} == {
+                k: file_sha256(p) for k, p in inputs.input_files().items()}
+            same_seed = recorded["scenario"]["seed"] == (inputs.scenario.seed if seed is None else seed)
+            if same_inputs and same_seed:
+                console.print(f"{inputs.scenario.id}: reusing the plan in {folder}")
+                return folder
+        except (ValueError, KeyError, TypeError, OSError):
+            pass  # an unreadable earlier plan is simply solved again
+    with _solver_status(inputs) as progress:
+        solved = solve_plan(inputs, seed=seed, time_limit=time_limit, progress=progress)
+    write_solved(solved, folder)
+    console.print(f"{inputs.scenario.id}: solved ({solved.plan.stats.status}) into {folder}")
+    return folder
+
+
+def _print_frame(title: str, frame) -> None:
+    table = Table(title=title)
+    table.add_column("")
+    for column in frame.columns:
+        table.add_column(str(column), justify="right")
+    for idx, row in frame.iterrows():
+        label = " / ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
+        table.add_row(label, *["" if v is None or v != v else (f"{v:,}" if isinstance(v, int) else str(v)) for v in row.tolist()])
+    console.print(table)
 
 
 staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)

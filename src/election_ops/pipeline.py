@@ -86,3 +86,31 @@ def mark_absent(inputs: Inputs, absent: tuple[str, ...], shifts: tuple[str, ...]
                     if w.id in gone else w for w in inputs.workers)
     return Inputs(scenario=inputs.scenario, district=inputs.district, rules=inputs.rules, workers=workers,
                   staff_path=inputs.staff_path)
+
+
+@dataclass(frozen=True)
+class Solved:
+    inputs: Inputs
+    demand: Demand
+    plan: Plan
+
+
+def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
+               freeze: Path | None = None, previous: tuple = (),
+               progress: Callable[[float, float], None] | None = None) -> Solved:
+    demand = plan_demand(inputs)
+    plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
+                       progress=progress)
+    return Solved(inputs=inputs, demand=demand, plan=plan)
+
+
+def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
+                 extra_files: dict | None = None) -> None:
+    """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost)."""
+    from .costs import estimated_cost
+    from .reports.plan_files import write_plan
+
+    inputs = solved.inputs
+    summary = {"cost_krw": estimated_cost(solved.demand, inputs.rules), **(extra_summary or {})}
+    write_plan(out, scenario=inputs.scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
+               plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=extra_files)

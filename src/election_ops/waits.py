@@ -10,11 +10,12 @@ The method and every default are explained in docs/waits.md; in short:
   issue -> booth; early-voting station 관내 or 관외 desk -> booth.
 - Per stage and hour: Erlang C for the stationary mean wait, with the utilisation put
   into the formula capped at ``rho_cap``; what arrives beyond the stage's capacity is
-  carried as a deterministic (fluid) backlog into the next hours. A stage's output is the
-  next stage's input, so an upstream bottleneck meters the flow downstream.
-- A voter's wait in an hour is the sum of the stage waits in that hour. The station's
-  expected wait is the arrival-weighted mean over the day; its worst wait is the worst
-  hour's mean wait.
+  carried as a deterministic (fluid) backlog into the next hours, so an overloaded
+  station shows a long, finite line.
+- A voter's wait in an hour: the stages' Erlang C waits added up, plus the backlog wait
+  of the tightest stage on the voter's path (in a fluid tandem queue the slowest stage
+  alone sets each voter's delay). The station's expected wait is the arrival-weighted
+  mean over the day; its worst wait is the worst hour's mean wait.
 
 Times inside are in hours; results are in minutes.
 """
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 if TYPE_CHECKING:  # demand may one day import this module: no import cycle at run time
     from .demand import Demand
@@ -155,6 +156,13 @@ def _check_profile(shares: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(s / total for s in shares)  # rounding in a YAML file must not lose voters
 
 
+_STAGE_DEFAULTS: dict[str, dict[str, object]] = {
+    "stage_roles": {"register": "register_check", "ballot": "ballot_issue",
+                    "early_in": "early_in_clerk", "early_out": "early_out_clerk"},
+    "clerks_per_desk": {"register": 1, "ballot": 1, "early_in": 2, "early_out": 2},
+}
+
+
 class WaitModel(_Frozen):
     """Everything the wait predictions assume; every field has a documented default."""
 
@@ -163,11 +171,9 @@ class WaitModel(_Frozen):
     eday_profile: tuple[float, ...] = DEFAULT_EDAY_PROFILE
     early_profile: tuple[float, ...] = DEFAULT_EARLY_PROFILE
     service: ServiceTimes = ServiceTimes()
-    stage_roles: dict[str, str] = Field(default_factory=lambda: {
-        "register": "register_check", "ballot": "ballot_issue",
-        "early_in": "early_in_clerk", "early_out": "early_out_clerk"})
-    clerks_per_desk: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=lambda: {
-        "register": 1, "ballot": 1, "early_in": 2, "early_out": 2})
+    stage_roles: dict[str, str] = Field(default_factory=lambda: dict(_STAGE_DEFAULTS["stage_roles"]))
+    clerks_per_desk: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=lambda: dict(_STAGE_DEFAULTS["clerks_per_desk"]))
     limits: StationLimits = StationLimits()
     site_limits: dict[str, SiteLimits] = Field(default_factory=dict)
     rho_cap: Annotated[float, Field(gt=0, lt=1)] = 0.95  # Erlang C is used up to this utilisation
@@ -177,16 +183,16 @@ class WaitModel(_Frozen):
     def _check_profiles(cls, shares: tuple[float, ...]) -> tuple[float, ...]:
         return _check_profile(shares)
 
-    @model_validator(mode="after")
-    def _check_stages(self) -> WaitModel:
-        for name, mapping in (("stage_roles", self.stage_roles), ("clerks_per_desk", self.clerks_per_desk)):
-            unknown = set(mapping) - set(STAFFED_STAGES)
-            if unknown:
-                raise ValueError(f"{name}: unknown stage(s) {sorted(unknown)}; stages are {list(STAFFED_STAGES)}")
-            missing = set(STAFFED_STAGES) - set(mapping)
-            if missing:
-                raise ValueError(f"{name}: give every stage, missing {sorted(missing)}")
-        return self
+    @field_validator("stage_roles", "clerks_per_desk", mode="before")
+    @classmethod
+    def _fill_stages(cls, given: object, info: ValidationInfo) -> object:
+        """A partial mapping (e.g. only early_in) keeps the defaults for the other stages."""
+        if not isinstance(given, Mapping):
+            return given
+        unknown = set(given) - set(STAFFED_STAGES)
+        if unknown:
+            raise ValueError(f"unknown stage(s) {sorted(unknown)}; stages are {list(STAFFED_STAGES)}")
+        return {**_STAGE_DEFAULTS[info.field_name], **given}
 
     def limits_for(self, site_id: str) -> StationLimits:
         """The room's limits at one site: the default with the site's overrides."""
@@ -428,7 +434,7 @@ def _minutes(hours: float) -> float:
 # --- public results -------------------------------------------------------------------------
 
 WAITS_COLUMNS = ("site_id", "site_kind", "voters", "expected_wait_min", "worst_wait_min", "worst_hour",
-                 "bottleneck", "meets_target", "capacity_limited", "best_worst_wait_min", "note")
+                 "bottleneck", "meets_target", "over_target", "capacity_limited", "best_worst_wait_min", "note")
 
 
 @dataclass(frozen=True)
@@ -474,7 +480,7 @@ class StationWait:
             "site_id": self.site_id, "site_kind": self.site_kind, "voters": round(self.voters),
             "expected_wait_min": _round(self.expected_wait_min), "worst_wait_min": _round(self.worst_wait_min),
             "worst_hour": self.worst_hour, "bottleneck": self.bottleneck, "meets_target": self.meets_target,
-            "capacity_limited": self.capacity_limited, "best_worst_wait_min": _round(self.best_worst_wait_min),
+            "over_target": not self.meets_target, "capacity_limited": self.capacity_limited, "best_worst_wait_min": _round(self.best_worst_wait_min),
             "note": self.note,
         }
 

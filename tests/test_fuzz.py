@@ -1,0 +1,443 @@
+"""Fuzzing the loaders and the scenario parser: every broken input ends in an InputError or loads.
+
+Hypothesis mutates copies of the shipped files (the district's CSVs, the staff pool as CSV
+and xlsx, the scenario and rules YAML): columns dropped, renamed or doubled, cells replaced
+by random text, huge or negative numbers, rows doubled, files truncated, re-encoded or
+replaced by random bytes. Whatever comes in, the loader either returns a result or raises
+the project's own ``InputError``: never a traceback from somewhere deeper.
+
+Crashes these tests found are kept as ``@example`` cases or plain tests next to them.
+The end of the file checks where a scenario's paths may point (``allow_outside_paths``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from election_ops.errors import InputError
+from election_ops.io.district import load_district
+from election_ops.io.rules import load_rules
+from election_ops.io.scenario import load_scenario
+from election_ops.io.staff import load_staff
+from election_ops.pipeline import load_inputs, plan_demand
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA = Path("data/precincts/geumcheon")
+DISTRICT_FILES = ("dongs.csv", "precinct_history.csv", "dong_history.csv", "elections.csv", "sites.csv")
+XLSX_ROWS = 8  # fewer for xlsx: a failing example prints its rows
+STAFF_ROWS = 30  # the first rows of the shipped pool: small enough that a mutation often hits a checked cell
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_FEW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- random cell values and table mutations ----------------------------------------------
+
+NASTY_CELLS = [
+    "", " ", "-1", "-0", "0", "1e308", "-1e308", "1e309", "9" * 40, "-" + "9" * 40, "nan", "NaN", "inf", "-inf",
+    "1,2,3", ",", "1.5", "0x10", "true", "None", "null", "=1+2", "+82", "@SUM(A1)", "'", '"', "\x00", "\ufeff",
+    "독산9동", "*", ";", ";;", "가산동-0", "가산동-99999999999999999999", "\u200b", "\r", "a\nb", "12:00", "2022-02-30",
+]
+
+cell_text = st.one_of(
+    st.sampled_from(NASTY_CELLS),
+    st.text(max_size=12),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@st.composite
+def mutated_rows(draw, rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` (header first) after one to four random edits."""
+    rows = [list(r) for r in rows]
+    for _ in range(draw(st.integers(1, 4))):
+        width = max(len(rows[0]), 1) if rows else 1
+        op = draw(st.sampled_from(["drop_col", "rename_col", "dup_col", "cell", "cell", "cell", "dup_row",
+                                   "drop_rows", "shuffle_header", "ragged"]))
+        if not rows:
+            break
+        col = draw(st.integers(0, width - 1))
+        if op == "drop_col":
+            rows = [r[:col] + r[col + 1:] for r in rows]
+        elif op == "rename_col" and col < len(rows[0]):
+            rows[0][col] = draw(st.one_of(cell_text, st.sampled_from([c.upper() for c in rows[0]] or ["X"])))
+        elif op == "dup_col":
+            rows = [r + r[col:col + 1] for r in rows]
+        elif op == "cell" and len(rows) > 1:
+            r = draw(st.integers(1, len(rows) - 1))
+            if col < len(rows[r]):
+                rows[r][col] = draw(cell_text)
+        elif op == "dup_row" and len(rows) > 1:
+            rows.append(list(rows[draw(st.integers(1, len(rows) - 1))]))
+        elif op == "drop_rows":
+            keep = draw(st.integers(0, len(rows)))
+            rows = rows[:keep]
+        elif op == "shuffle_header":
+            rows[0] = draw(st.permutations(rows[0]))
+        elif op == "ragged" and len(rows) > 1:
+            r = draw(st.integers(1, len(rows) - 1))
+            rows[r] = rows[r][:col] if draw(st.booleans()) else rows[r] + [draw(cell_text)]
+    return rows
+
+
+def to_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+@st.composite
+def mutated_csv_bytes(draw, original: bytes) -> bytes:
+    """A CSV file's bytes after table edits, then perhaps a byte-level accident."""
+    rows = list(csv.reader(io.StringIO(original.decode("utf-8-sig"), newline="")))
+    kind = draw(st.sampled_from(["table", "table", "table", "table", "encoding", "truncate", "bytes", "empty"]))
+    if kind == "bytes":
+        return draw(st.binary(max_size=200))
+    if kind == "empty":
+        return draw(st.sampled_from([b"", b"\n", b"\r\n\r\n", b"\xef\xbb\xbf", b",,,\n", b"\x00"]))
+    text = to_csv(draw(mutated_rows(rows)) if kind == "table" else rows)
+    if kind == "encoding":
+        encoding = draw(st.sampled_from(["cp949", "utf-16", "utf-16-le", "utf-32", "latin-1", "utf-8-sig", "euc-kr"]))
+        if draw(st.booleans()):
+            text = text.replace("\n", "\r\n")
+        return text.encode(encoding, errors="replace")
+    raw = text.encode("utf-8")
+    if kind == "truncate":
+        return raw[: draw(st.integers(0, len(raw)))]
+    return raw
+
+
+# --- the district loaders ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def district_copy(tmp_path_factory) -> Path:
+    """One copy of the district's files for the whole module; each example restores what it broke."""
+    root = tmp_path_factory.mktemp("district")
+    shutil.copytree(REPO_ROOT / DATA, root / DATA)
+    return root / DATA
+
+
+def _load_district(folder: Path):
+    return load_district(folder / "dongs.csv", folder / "precinct_history.csv", folder / "dong_history.csv",
+                         folder / "elections.csv", folder / "sites.csv", folder / "dongs.geojson")
+
+
+def _loads_or_input_error(load, *args):
+    """Call ``load``; an InputError is a fine answer, any other exception fails the test."""
+    try:
+        return load(*args)
+    except InputError as exc:
+        text = str(exc)
+        assert text and "Traceback" not in text
+        return None
+
+
+def _with_file(path: Path, content: bytes, load, *args):
+    original = path.read_bytes()
+    path.write_bytes(content)
+    try:
+        return _loads_or_input_error(load, *args)
+    finally:
+        path.write_bytes(original)
+
+
+@pytest.mark.parametrize("file", DISTRICT_FILES)
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_district_file_loads_or_raises_input_error(district_copy, file, data):
+    path = district_copy / file
+    content = data.draw(mutated_csv_bytes((REPO_ROOT / DATA / file).read_bytes()), label="content")
+    _with_file(path, content, _load_district, district_copy)
+
+
+@FUZZ_FEW
+@given(content=st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from([b"", b"{}", b"[]", b"null", b'{"type": "FeatureCollection", "features": []}',
+                     b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, '
+                     b'"properties": {"dong": "\xea\xb0\x80\xec\x82\xb0\xeb\x8f\x99"}}]}']),
+    st.integers(0, 20_000).map(lambda n: (REPO_ROOT / DATA / "dongs.geojson").read_bytes()[:n]),
+))
+def test_fuzzed_boundaries_load_or_raise_input_error(district_copy, content):
+    _with_file(district_copy / "dongs.geojson", content, _load_district, district_copy)
+
+
+# --- the staff loader: CSV and xlsx -------------------------------------------------------
+
+
+def _staff_rows() -> list[list[str]]:
+    text = (REPO_ROOT / "data/staff/geumcheon-2022.csv").read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))[: STAFF_ROWS + 1]
+
+
+@pytest.fixture(scope="module")
+def staff_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("staff")
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_staff_csv_loads_or_raises_input_error(presidential_inputs, staff_dir, data):
+    original = to_csv(_staff_rows()).encode("utf-8")
+    path = staff_dir / "staff.csv"
+    path.write_bytes(data.draw(mutated_csv_bytes(original), label="content"))
+    district = presidential_inputs.district if data.draw(st.booleans(), label="with district") else None
+    _loads_or_input_error(load_staff, path, district)
+
+
+xlsx_value = st.one_of(
+    cell_text,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(),
+    st.dates(),
+    st.times(),
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_staff_xlsx_loads_or_raises_input_error(presidential_inputs, staff_dir, data):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    rows = data.draw(mutated_rows(_staff_rows()[:XLSX_ROWS + 1]), label="rows")
+    book = Workbook()
+    sheet = book.active
+    for r, row in enumerate(rows):
+        values: list[object] = list(row)
+        if r > 0 and values and data.draw(st.booleans(), label="typed cell"):
+            # what Excel stores: a number, a date or an empty cell instead of text
+            values[data.draw(st.integers(0, len(values) - 1))] = data.draw(xlsx_value)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    if data.draw(st.booleans(), label="empty sheet first"):
+        book.create_sheet("빈 시트", 0)
+    path = staff_dir / "staff.xlsx"
+    book.save(path)
+    _loads_or_input_error(load_staff, path, presidential_inputs.district)
+
+
+@FUZZ_FEW
+@given(content=st.one_of(
+    st.binary(max_size=300),
+    st.integers(0, 6000).map(lambda n: _shipped_xlsx()[:n]),
+    st.tuples(st.integers(0, 6000), st.binary(min_size=1, max_size=8)).map(
+        lambda t: _shipped_xlsx()[:t[0]] + t[1] + _shipped_xlsx()[t[0] + len(t[1]):]),
+))
+def test_broken_xlsx_bytes_raise_input_error(presidential_inputs, staff_dir, content):
+    path = staff_dir / "broken.xlsx"
+    path.write_bytes(content)
+    _loads_or_input_error(load_staff, path, presidential_inputs.district)
+
+
+_XLSX: list[bytes] = []
+
+
+def _shipped_xlsx() -> bytes:
+    """The first rows of the shipped pool saved as xlsx (made once)."""
+    if not _XLSX:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in _staff_rows():
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        _XLSX.append(buffer.getvalue())
+    return _XLSX[0]
+
+
+# --- scenario and rules YAML --------------------------------------------------------------
+
+yaml_scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=10),
+    st.sampled_from(["", "2022-03-09", "2022-02-30", "../../etc/passwd", "/etc/passwd", ".", "..", "rules", "~"]),
+)
+yaml_value = st.recursive(
+    yaml_scalar,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(value, prefix=()) -> list[tuple]:
+    """Every key path into a nested mapping/list (the root excluded)."""
+    out = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.append((*prefix, k))
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.append((*prefix, i))
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+@st.composite
+def mutated_mapping(draw, original: dict) -> dict:
+    """``original`` after one to three edits at random key paths: delete, replace, wrap, rename, add."""
+    data = yaml.safe_load(yaml.safe_dump(original, allow_unicode=True))  # a deep copy
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(data)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        key = path[-1]
+        op = draw(st.sampled_from(["delete", "replace", "replace", "wrap_list", "wrap_dict", "rename", "add"]))
+        if op == "delete":
+            del parent[key]
+        elif op == "replace":
+            parent[key] = draw(yaml_value)
+        elif op == "wrap_list":
+            parent[key] = [parent[key]]
+        elif op == "wrap_dict":
+            parent[key] = {draw(st.text(max_size=4)): parent[key]}
+        elif op == "rename" and isinstance(parent, dict):
+            parent[draw(st.text(max_size=8))] = parent.pop(key)
+        elif op == "add" and isinstance(parent, dict):
+            parent[draw(st.text(max_size=8))] = draw(yaml_value)
+    return data
+
+
+def _load_all(scenario: Path):
+    """Everything a scenario drives before the solver: its files, the district, the rules and demand."""
+    return plan_demand(load_inputs(scenario))
+
+
+@pytest.fixture(scope="module")
+def scenario_copy(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(REPO_ROOT / "scenarios", root / "scenarios")
+    shutil.copytree(REPO_ROOT / DATA, root / DATA)
+    return root / "scenarios"
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_scenario_loads_or_raises_input_error(scenario_copy, data):
+    original = yaml.safe_load((scenario_copy / "2022-presidential.yaml").read_text(encoding="utf-8"))
+    mutated = data.draw(mutated_mapping(original), label="scenario")
+    path = scenario_copy / "fuzzed.yaml"
+    path.write_text(yaml.safe_dump(mutated, allow_unicode=True), encoding="utf-8")
+    _loads_or_input_error(_load_all, path)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_rules_load_or_raise_input_error(scenario_copy, data):
+    original = yaml.safe_load((scenario_copy / "rules/presidential-2022.yaml").read_text(encoding="utf-8"))
+    rules = scenario_copy / "rules/presidential-2022.yaml"
+    content = yaml.safe_dump(data.draw(mutated_mapping(original), label="rules"), allow_unicode=True)
+    _with_file(rules, content.encode("utf-8"), _load_all, scenario_copy / "2022-presidential.yaml")
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_rule_overrides_load_or_raise_input_error(scenario_copy, data):
+    overrides = data.draw(st.one_of(
+        yaml_value,
+        st.fixed_dictionaries({"roles": st.dictionaries(
+            st.sampled_from(["polling.manager", "polling.register_check", "counting.count_sorter", "early.x"]),
+            st.dictionaries(st.sampled_from(["base", "step", "free", "per_step", "max", "load", "shift", "min_grade"]),
+                            yaml_value, max_size=3), max_size=2)}),
+        st.fixed_dictionaries({}, optional={"limits": yaml_value, "early_voting": yaml_value, "shifts": yaml_value}),
+    ), label="rule_overrides")
+    path = scenario_copy / "overrides.yaml"
+    path.write_text(yaml.safe_dump({"base": "2022-presidential.yaml", "rule_overrides": overrides},
+                                   allow_unicode=True), encoding="utf-8")
+    _loads_or_input_error(_load_all, path)
+
+
+@FUZZ
+@given(text=st.one_of(
+    st.text(max_size=200),
+    st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+    st.lists(st.sampled_from(["a:", " b: 1", "- x", "{", "}", "[", "]", "&a", "*a", "*b", "!!str", "? c", ": d",
+                              "---", "...", "%YAML 1.1", "\t", "'", '"', "|", ">", "<<: *a", "!!binary AAA"]),
+             max_size=12).map("\n".join),
+))
+def test_random_yaml_text_raises_input_error_or_loads(scenario_copy, text):
+    path = scenario_copy / "random.yaml"
+    path.write_text(text, encoding="utf-8")
+    _loads_or_input_error(load_scenario, path)
+    _loads_or_input_error(load_rules, path)
+
+
+@FUZZ_FEW
+@given(raw=st.one_of(st.binary(max_size=200), st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe\x00\x00",
+                                                               "id: 한글".encode("cp949"),
+                                                               "id: x".encode("utf-16")])))
+def test_random_yaml_bytes_raise_input_error_or_load(scenario_copy, raw):
+    path = scenario_copy / "bytes.yaml"
+    path.write_bytes(raw)
+    _loads_or_input_error(load_scenario, path)
+    _loads_or_input_error(load_rules, path)
+
+
+PYTHON_TAGS = [
+    "!!python/object/apply:os.makedirs [{marker}]",
+    "!!python/object/apply:subprocess.check_output [[mkdir, {marker}]]",
+    "!!python/object/new:os.makedirs [{marker}]",
+    "!!python/name:os.system",
+    "!!python/module:os",
+    "!!python/object:election_ops.io.scenario.Scenario {{id: x}}",
+    "!!python/tuple [1, 2]",
+    "!!python/none ''",
+]
+
+
+@pytest.mark.parametrize("tag", PYTHON_TAGS)
+@pytest.mark.parametrize("where", ["top", "title", "weights", "rules file"])
+def test_python_tags_are_refused_by_the_safe_loader(scenario_copy, tmp_path, tag, where):
+    marker = tmp_path / "pwned"
+    value = tag.format(marker=marker)
+    scenario = scenario_copy / "tagged.yaml"
+    rules = scenario_copy / "rules/tagged.yaml"
+    if where == "top":
+        scenario.write_text(f"{value}\n", encoding="utf-8")
+    elif where == "title":
+        scenario.write_text(f"base: 2022-presidential.yaml\ntitle: {value}\n", encoding="utf-8")
+    elif where == "weights":
+        scenario.write_text(f"base: 2022-presidential.yaml\nweights:\n  commute: {value}\n", encoding="utf-8")
+    else:
+        shipped = (scenario_copy / "rules/presidential-2022.yaml").read_text(encoding="utf-8")
+        rules.write_text(shipped.replace("kind: presidential", f"kind: {value}", 1), encoding="utf-8")
+        scenario.write_text("base: 2022-presidential.yaml\nrules: rules/tagged.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    assert "not valid YAML" in info.value.problem
+    assert not marker.exists()
+
+
+@FUZZ_FEW
+@given(tag=st.sampled_from(PYTHON_TAGS), data=st.data())
+def test_python_tags_anywhere_in_a_scenario_are_refused(scenario_copy, tmp_path_factory, tag, data):
+    marker = tmp_path_factory.getbasetemp() / "pwned-fuzz"
+    original = yaml.safe_load((scenario_copy / "2022-presidential.yaml").read_text(encoding="utf-8"))
+    lines = yaml.safe_dump(original, allow_unicode=True, default_flow_style=False).splitlines()
+    scalar_lines = [i for i, line in enumerate(lines) if ": " in line and not line.rstrip().endswith(":")]
+    i = data.draw(st.sampled_from(scalar_lines), label="line")
+    key = lines[i].split(": ", 1)[0]
+    lines[i] = f"{key}: {tag.format(marker=marker)}"
+    path = scenario_copy / "tagged-fuzz.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_scenario(path)
+    assert not marker.exists()
