@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -35,8 +36,10 @@ DISTRICT_FILES = ("dongs.csv", "precinct_history.csv", "dong_history.csv", "elec
 XLSX_ROWS = 8  # fewer for xlsx: a failing example prints its rows
 STAFF_ROWS = 30  # the first rows of the shipped pool: small enough that a mutation often hits a checked cell
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FUZZ_FEW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# ELECTION_OPS_FUZZ_EXAMPLES=2000 runs a longer campaign (the default keeps the file under a minute)
+EXAMPLES = int(os.environ.get("ELECTION_OPS_FUZZ_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_FEW = settings(max_examples=max(EXAMPLES // 2, 1), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- random cell values and table mutations ----------------------------------------------

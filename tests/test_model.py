@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 import instances as inst
 from election_ops.cli import app
-from election_ops.domain import SiteKind, Weights
+from election_ops.domain import ShiftTemplate, SiteKind, Weights
 from election_ops.io.scenario import load_scenario
 from election_ops.model.problem import build_problem
 from election_ops.pipeline import load_inputs, plan_demand, plan_roster
@@ -372,8 +372,6 @@ def test_explain_free_people_left_unplaced():
         "1 eligible people were free but the solver stopped before placing them (raise --time-limit)")
 
 
-@pytest.mark.xfail(strict=True, reason="explain_shortfall lists every post of an 'overlapping' person as an example, "
-                   "including posts on shifts that do not overlap (here early voting at E-1)")
 def test_overlap_explanation_names_only_places_on_overlapping_shifts():
     """W1 holds early voting at E-1 and election day at P-1; P-2's election-day post stays short."""
     i = inst.build("overlap_examples", {("E-1", "early_guide"): 1, ("P-1", "guide"): 1, ("P-2", "guide"): 1},
@@ -384,16 +382,11 @@ def test_overlap_explanation_names_only_places_on_overlapping_shifts():
     assert "overlapping shift (e.g. at P-1)" in reason  # E-1 (early voting, days before) overlaps nothing here
 
 
-@pytest.mark.xfail(strict=True, reason="explain_shortfall looks only at the first overlap set (clique) holding the "
-                   "short post's shift; a shift in two sets (eday with a morning shift and with the count) misses the "
-                   "other and blames the time limit on an OPTIMAL plan")
 def test_overlap_explanation_when_a_shift_is_in_two_overlap_sets():
     """Shifts am 05-12h, eday 05-20h, count 18-04h: overlap sets {am, eday} and {eday, count}.
 
     One person, living at the counting site, holds the count post; the election-day post stays short.
     """
-    from election_ops.domain import ShiftTemplate
-
     rules = inst.staffing_rules()
     rules = rules.model_copy(update={"shifts": (*rules.shifts, ShiftTemplate(id="am", name="오전", day="election_day",
                                                                               start="05:00", end="12:00"))})
@@ -464,7 +457,7 @@ def test_presidential_objective_recomputed_equals_the_solvers(presidential_scena
     assert plan.stats.status == "OPTIMAL"
     assert sum(plan.objective_terms.values()) == plan.stats.objective
     assert sum(a.commute_m for a in plan.assignments) * inputs.scenario.weights.commute == plan.objective_terms["commute"]
-    assert len(plan.assignments) == demand.total() == 799 and plan.shortfalls == ()
+    assert len(plan.assignments) == demand.total() and plan.shortfalls == ()  # 799 posts with the 2022 rules
     write_plan(tmp_path / "plan", scenario=inputs.scenario, demand=demand, rules=inputs.rules, workers=inputs.workers,
                plan=plan, input_files=inputs.input_files())
     assert validate_plan(tmp_path / "plan") == []
@@ -482,7 +475,7 @@ def test_local_roster_is_deterministic(local_scenario, tmp_path):
         outs.append(out)
     first, second = ((out / "assignments.csv").read_bytes() for out in outs)
     assert first == second
-    assert first.count(b"\n") == 1 + 1069
+    assert first.count(b"\n") == 1 + len(plan.assignments) == 1 + demand.total()  # every post filled
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -491,15 +484,17 @@ def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def test_cli_solve_and_validate_on_the_local_election(local_scenario, tmp_path):
+def test_cli_solve_and_validate_on_the_local_election(local_scenario, local_inputs, tmp_path):
     out = tmp_path / "plan"
     result = runner.invoke(app, ["solve", str(local_scenario), "--out", str(out)])
     assert result.exit_code == 0, result.output
 
+    # The demand the rules give: the rules are calibrated to the district's published plan, 984 poll + 85 count
+    demand = plan_demand(local_inputs)
     req = pd.read_csv(out / "requirements.csv", encoding="utf-8")
     totals = req.groupby("site_kind")["required"].sum()
-    assert totals["polling"] + totals["early"] == 984
-    assert totals["counting"] == 85
+    assert totals["polling"] + totals["early"] == demand.total(SiteKind.polling, SiteKind.early) == 984
+    assert totals["counting"] == demand.total(SiteKind.counting) == 85
     assert (req["assigned"] == req["required"]).all()
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -315,7 +315,7 @@ def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: floa
     inputs = load_inputs(scenario, with_staff=True)
     folder = out / inputs.scenario.id
     summary_path = folder / "summary.json"
-    if summary_path.exists():
+    if summary_path.exists() and (folder / "waits.csv").exists():
         try:
             recorded = json.loads(summary_path.read_text(encoding="utf-8"))
             same_inputs = {k: v["sha256"] for k, v in recorded["inputs"].items()} == {

@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from .waits import WaitModel
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -219,6 +221,7 @@ class StaffingRules(Frozen):
     early_voting: EarlyVotingRules
     roles: tuple[RoleRule, ...]
     limits: Limits = Limits()
+    waits: WaitModel = WaitModel()  # voter-wait predictions (docs/waits.md)
     allowances: dict[str, int] = Field(default_factory=dict)
 
 

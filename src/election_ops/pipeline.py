@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from .demand import Demand, compute_demand
 from .domain import District, StaffingRules, Worker
 from .errors import InputError
@@ -110,7 +112,35 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     from .costs import estimated_cost
     from .reports.plan_files import write_plan
 
+    from .reports.files import save_csv
+    from .waits import WAITS_COLUMNS, worst_first
+
     inputs = solved.inputs
-    summary = {"cost_krw": estimated_cost(solved.demand, inputs.rules), **(extra_summary or {})}
+    waits = station_waits_of(solved)
+    over = [w for w in worst_first(waits) if not w.meets_target]
+    summary = {
+        "cost_krw": estimated_cost(solved.demand, inputs.rules),
+        "waits": {"target_min": inputs.rules.waits.target_wait_min,
+                  "worst": [{"site_id": w.site_id, "worst_wait_min": w.worst_wait_min, "note": w.note}
+                            for w in worst_first(waits, 5)],
+                  "over_target": [w.site_id for w in over],
+                  "capacity_limited": [w.site_id for w in over if w.capacity_limited]},
+        **(extra_summary or {}),
+    }
+    frame = pd.DataFrame([w.row() for w in waits], columns=list(WAITS_COLUMNS))
+    files = {"waits.csv": lambda tmp: save_csv(frame, tmp), **(extra_files or {})}
     write_plan(out, scenario=inputs.scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
-               plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=extra_files)
+               plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=files,
+               waits=waits)
+
+
+def station_waits_of(solved: Solved):
+    """Predicted waits at every polling and early-voting station with the clerks the plan gives it."""
+    from collections import Counter
+
+    from .waits import plan_waits
+
+    assigned = Counter((a.site_id, a.role, a.shift) for a in solved.plan.assignments)
+    rules = solved.inputs.rules
+    return plan_waits(solved.demand, assigned, ballots_per_voter=solved.inputs.scenario.election.ballots_per_voter,
+                      early_voting=rules.early_voting, model=rules.waits)

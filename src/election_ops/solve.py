@@ -152,11 +152,13 @@ def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> s
     available = [w for w in qualified if is_available(problem.workers[w], group.shift)]
     if not available:
         return f"all {len(qualified)} people who meet the requirements ({requirement_text(rule)}) are unavailable on shift {group.shift}"
-    clique = next((c for c in problem.cliques if group.shift in c), (group.shift,))
-    overlapping = [w for w in available if any(problem.groups[h].shift in clique for h in busy.get(w, ()))]
-    capped = [w for w in available if w not in overlapping and len(busy.get(w, ())) >= problem.max_posts]
+    # every shift that overlaps this one: the union of the overlap sets that hold it
+    clashing = {shift for c in problem.cliques if group.shift in c for shift in c} | {group.shift}
+    clashes = {w: [h for h in busy.get(w, ()) if problem.groups[h].shift in clashing] for w in available}
+    overlapping = [w for w in available if clashes[w]]
+    capped = [w for w in available if not clashes[w] and len(busy.get(w, ())) >= problem.max_posts]
     if len(overlapping) + len(capped) == len(available):
-        places = sorted({problem.groups[h].site.id for w in overlapping for h in busy[w]})[:3]
+        places = sorted({problem.groups[h].site.id for w in overlapping for h in clashes[w]})[:3]
         parts = []
         if overlapping:
             parts.append(f"{len(overlapping)} already hold a post on an overlapping shift (e.g. at {', '.join(places)})")

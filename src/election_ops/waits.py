@@ -630,3 +630,15 @@ def worst_first(waits: Iterable[StationWait], n: int | None = None) -> list[Stat
     """Stations by worst-hour wait, longest first (for the roster's 요약)."""
     ranked = sorted(waits, key=lambda w: (-w.worst_wait_min, -w.expected_wait_min, w.site_id))
     return ranked if n is None else ranked[:n]
+
+
+def plan_waits(demand: Demand, assigned: Mapping[tuple[str, str, str], int], *, ballots_per_voter: int,
+               early_voting: EarlyVotingRules, model: WaitModel) -> tuple[StationWait, ...]:
+    """Waits with the clerks a plan actually gives each station: ``assigned`` counts people per
+    (site_id, role, shift), so a post left short shows in the line it leaves."""
+    from dataclasses import replace
+
+    staffed = tuple(r.model_copy(update={"required": assigned.get((r.site_id, r.role, r.shift), 0)})
+                    for r in demand.requirements)
+    return demand_waits(replace(demand, requirements=staffed), ballots_per_voter=ballots_per_voter,
+                        early_voting=early_voting, model=model)

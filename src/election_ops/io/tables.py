@@ -91,11 +91,19 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(path, f"not a readable xlsx workbook ({type(exc).__name__})", fix="open and save it in Excel") from None
-    sheet = book.worksheets[0]
-    records = []
-    for rec in sheet.iter_rows(values_only=True):
-        records.append(["" if v is None else _xlsx_text(v) for v in rec])
-    book.close()
+    try:
+        if not book.worksheets:
+            raise InputError(path, "the workbook has no worksheet", fix="put the table on the first sheet")
+        records = []
+        # read-only mode parses a sheet only now, so a damaged sheet fails here, not in load_workbook
+        for rec in book.worksheets[0].iter_rows(values_only=True):
+            records.append(["" if v is None else _xlsx_text(v) for v in rec])
+    except InputError:
+        raise
+    except Exception as exc:  # a broken sheet: XML ParseError, BadZipFile, zlib.error, ...
+        raise InputError(path, f"not a readable xlsx workbook ({type(exc).__name__})", fix="open and save it in Excel") from None
+    finally:
+        book.close()
     return records
 
 

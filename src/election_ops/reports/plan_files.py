@@ -41,7 +41,7 @@ PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
                plan: Plan, input_files: dict[str, Path], extra_summary: dict | None = None,
-               extra_files: dict[str, Callable[[Path], None]] | None = None) -> None:
+               extra_files: dict[str, Callable[[Path], None]] | None = None, waits: tuple = ()) -> None:
     """Write a plan's files into ``out`` (created if need be), all or nothing.
 
     ``input_files`` maps a name to each file the plan was made from (scenario.input_files()
@@ -66,7 +66,7 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
         tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n",
                        encoding="utf-8", newline="\n")
         tmp = stack.enter_context(atomic_path(out / "roster.xlsx"))
-        roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan)
+        roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, waits=waits)
         for name, frame in csvs.items():
             save_csv(frame, stack.enter_context(atomic_path(out / name)))
         for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write

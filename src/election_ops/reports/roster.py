@@ -48,7 +48,7 @@ def write_roster(path: Path, *, scenario: Scenario, demand: Demand, rules: Staff
 
 
 def roster_workbook(path: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules,
-                    workers: tuple[Worker, ...], plan: Plan) -> None:
+                    workers: tuple[Worker, ...], plan: Plan, waits: tuple = ()) -> None:
     """Write the workbook to ``path`` as it stands (no temp file)."""
     view = _View(demand, rules, workers)
     election = scenario.election
@@ -66,7 +66,7 @@ def roster_workbook(path: Path, *, scenario: Scenario, demand: Demand, rules: St
     })
     fmt = Formats(book)
     try:
-        _summary_sheet(book.add_worksheet(SHEETS[0]), fmt, view, plan, scenario)
+        _summary_sheet(book.add_worksheet(SHEETS[0]), fmt, view, plan, scenario, waits)
         by_site = sorted(plan.assignments, key=view.site_order)
         _post_sheet(book.add_worksheet(SHEETS[1]), fmt, view, by_site)
         _post_sheet(book.add_worksheet(SHEETS[2]), fmt, view, sorted(plan.assignments, key=view.department_order))
@@ -228,7 +228,10 @@ def _shortfall_sheet(ws, fmt: Formats, view: _View, plan: Plan) -> None:
     table_sheet(ws, fmt, SHORT_COLUMNS, rows, formats)
 
 
-def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario) -> None:
+WORST_WAITS_SHOWN = 10
+
+
+def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario, waits: tuple = ()) -> None:
     """Stacked tables; the first (required vs assigned per site kind and role) starts in row 1.
 
     A sheet has one autofilter, so each table here is an Excel table (with its own filter buttons).
@@ -274,6 +277,18 @@ def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario
     req_all, got_all = sum(required.values()), sum(assigned.values())
     kind_rows.append(["합계", req_all, got_all, max(0, req_all - got_all)])
     table(["구분", "필요", "배치", "부족"], kind_rows, [None, fmt.int, fmt.int, fmt.int], "구분별 합계")
+
+    if waits:
+        worst = sorted(waits, key=lambda w: (-w.worst_wait_min, w.site_id))[:WORST_WAITS_SHOWN]
+        wait_rows = [[w.site_id, view.site_name(w.site_id), KIND_SHORT.get(str(w.site_kind), str(w.site_kind)),
+                      round(w.voters), w.expected_wait_min, w.worst_wait_min, w.worst_hour,
+                      "예" if w.meets_target else "아니오", "예" if w.capacity_limited else "아니오", w.note]
+                     for w in worst]
+        target = worst[0].target_wait_min if worst else 30
+        table(["투표소코드", "투표소", "구분", "예상 투표자", "평균 대기(분)", "최대 대기(분)", "최대 시간대",
+               f"{target:g}분 이내", "공간 한계", "비고"], wait_rows,
+              [None, None, None, fmt.int, fmt.float, fmt.float, None, None, None, None],
+              f"예상 대기시간 상위 {len(wait_rows)}개 투표소 (목표 {target:g}분)")
 
     commutes = [int(a.commute_m) for a in plan.assignments]
     commute_rows = [
