@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import ElectionOpsError, UsageError
+from .errors import ElectionOpsError, InputError, UsageError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_SHORT = 0, 1, 2, 3
 DEFAULT_SCENARIO = "2022-presidential.yaml"
@@ -295,7 +295,11 @@ def compare(
     headline, roles = side_by_side(plans), role_table(plans)
     focus = changed_dongs(plans)
     dongs, worst = dong_table(plans, focus), worst_stations(plans)
-    maps = {p.name: str(p.folder / "map.png") for p in plans if (p.folder / "map.png").exists()}
+    maps = {}
+    for p in plans:
+        _draw_map(p.folder, p.folder / "map.png")
+        image = p.folder / "map.png"
+        maps[p.name] = str(image.relative_to(out)) if image.is_relative_to(out) else str(image.resolve())
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
@@ -342,6 +346,36 @@ def _print_frame(title: str, frame) -> None:
         label = " / ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
         table.add_row(label, *["" if v is None or v != v else (f"{v:,}" if isinstance(v, int) else str(v)) for v in row.tolist()])
     console.print(table)
+
+
+@app.command("map")
+@reports_errors
+def map_command(
+    source: Annotated[Path | None, typer.Argument(help="A plan folder, or a scenario file (solved first). Default: the default scenario.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("out/map.png"),
+) -> None:
+    """Draw a map (지도): 동 boundaries, stations sized by electors and coloured by predicted worst wait."""
+    source = source or default_scenario()
+    folder = source if (source / "summary.json").exists() else _solved_folder(source, out.parent, None, None)
+    count = _draw_map(folder, out)
+    console.print(f"wrote {out} ({count} stations)")
+
+
+def _draw_map(folder: Path, out: Path) -> int:
+    import json
+
+    from .comparison import read_plan_files
+    from .reports.maps import draw_plan_map
+
+    plan = read_plan_files(folder)
+    boundaries = Path(plan.summary.get("inputs", {}).get("boundaries", {}).get("path", ""))
+    if not boundaries.exists():
+        raise InputError(folder / "summary.json", "the 동 boundaries file it names is missing",
+                         column="inputs.boundaries", value=str(boundaries), fix="solve the scenario again")
+    scenario = plan.summary.get("scenario", {})
+    target = (plan.summary.get("waits") or {}).get("target_min", 30)
+    return draw_plan_map(plan.sites, plan.waits, boundaries, out, title=scenario.get("title") or scenario.get("id", ""),
+                         target_min=target)
 
 
 staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)

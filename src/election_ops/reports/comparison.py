@@ -43,7 +43,8 @@ def write_comparison_md(path: Path, *, headline: pd.DataFrame, roles: pd.DataFra
         parts += ["## Worst predicted waits (대기시간 상위 투표소)", "", markdown_table(worst), ""]
     parts += ["## Staff needed per site kind and role (역할별 필요 인원)", "", markdown_table(roles, "site kind / role"), ""]
     if maps:
-        parts += ["## Maps", ""] + [f"- {name}: `{path}`" for name, path in maps.items()] + [""]
+        parts += ["## Maps (지도)", "", "Stations sized by electors and coloured by the predicted worst-hour wait.", ""]
+        parts += [f"### {name}\n\n![{name}]({path})\n" for name, path in maps.items()]
     write_text_atomic(path, "\n".join(parts))
 
 

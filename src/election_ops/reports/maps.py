@@ -1,0 +1,76 @@
+"""Map of a plan: 동 boundaries, stations sized by electors and coloured by predicted worst wait.
+
+Korean labels use the NanumGothic font that koreanize-matplotlib ships, so a fresh machine
+with no Korean fonts installed draws them; no network is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..safe_write import write_atomic
+
+WAIT_BINS = (0, 5, 15, 30, 60)  # minutes; the colour scale's steps, 30 = the target
+MARKERS = {"polling": "o", "early": "s", "counting": "*"}
+KIND_KO = {"polling": "투표소", "early": "사전투표소", "counting": "개표소"}
+
+
+def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: Path, out: Path, *,
+                  title: str, target_min: float = 30.0, label_worst: int = 5) -> int:
+    """Write a PNG map; returns the number of stations drawn (polling and early-voting)."""
+    import geopandas as gpd
+    import koreanize_matplotlib  # noqa: F401 - registers the bundled Korean font
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen needed
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    dongs = gpd.read_file(boundaries)
+    frame = sites.copy()
+    if waits is not None and len(waits):
+        frame = frame.merge(waits[["site_id", "worst_wait_min"]], on="site_id", how="left")
+    else:
+        frame["worst_wait_min"] = float("nan")
+    stations = frame[frame["site_kind"].isin(["polling", "early"])]
+
+    fig, ax = plt.subplots(figsize=(9, 9), dpi=110)
+    dongs.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#888888", linewidth=0.8)
+    for _, row in dongs.iterrows():
+        point = row.geometry.representative_point()
+        ax.annotate(row["dong"], (point.x, point.y), xytext=(0, 14), textcoords="offset points", ha="center",
+                    va="center", fontsize=9, color="#333333", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+
+    bins = list(WAIT_BINS) + [max(10_000.0, float(stations["worst_wait_min"].max(skipna=True) or 0) + 1)]
+    cmap = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
+    norm = BoundaryNorm(bins, cmap.N)
+    scatter = None
+    for kind, group in stations.groupby("site_kind", sort=False):
+        # each kind on its own scale: an early-voting station serves a whole 동
+        size = 30 + 330 * group["electors"] / max(float(group["electors"].max()), 1.0)
+        scatter = ax.scatter(group["lon"], group["lat"], s=size, c=group["worst_wait_min"].fillna(0), cmap=cmap,
+                             norm=norm, marker=MARKERS[kind], edgecolors="black", linewidths=0.6, zorder=3,
+                             label=KIND_KO[kind])
+    counting = frame[frame["site_kind"] == "counting"]
+    if len(counting):
+        ax.scatter(counting["lon"], counting["lat"], s=260, marker="*", c="#3f51b5", edgecolors="black",
+                   zorder=4, label="개표소")
+    worst = stations.sort_values(["worst_wait_min", "site_id"], ascending=[False, True]).head(label_worst)
+    for _, row in worst.iterrows():
+        if pd.notna(row["worst_wait_min"]) and row["worst_wait_min"] >= WAIT_BINS[1]:  # only lines worth a look
+            ax.annotate(f"{row['site_id']} {row['worst_wait_min']:.0f}분", (row["lon"], row["lat"]),
+                        xytext=(8, -14), textcoords="offset points", fontsize=8, zorder=7, color="#b2182b",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#b2182b"})
+    if scatter is not None:
+        bar = fig.colorbar(scatter, ax=ax, shrink=0.6, ticks=WAIT_BINS)
+        bar.set_label(f"가장 붐비는 시간대 예상 대기시간 (분), 목표 {target_min:g}분")
+    ax.legend(loc="lower left", fontsize=8, title="크기: 선거인수", title_fontsize=8)
+    ax.set_title(title, fontsize=12)
+    ax.set_axis_off()
+    fig.tight_layout()
+    write_atomic(out, lambda tmp: fig.savefig(tmp, format="png"))
+    plt.close(fig)
+    return len(stations)
