@@ -151,7 +151,7 @@ def solve(
     write_solved(solved, target)
     demand_result, plan = solved.demand, solved.plan
     _print_plan(inputs.scenario, demand_result, plan, target)
-    if plan.shortfalls:
+    if plan.short_posts:
         raise typer.Exit(EXIT_SHORT)
 
 
@@ -191,7 +191,7 @@ def _print_plan(scenario, demand_result, plan, target: Path) -> None:
     console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
                   f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
     if plan.shortfalls:
-        err_console.print(f"[bold yellow]{sum(s.short for s in plan.shortfalls)} post(s) short[/]: see the 미충원 sheet "
+        err_console.print(f"[bold yellow]{plan.short_posts} post(s) short, {sum(s.short for s in plan.shortfalls if s.reserve)} standby post(s) empty[/]: see the 미충원 sheet "
                           f"of {target / 'roster.xlsx'} or shortfalls.csv")
     console.print(f"wrote the plan to {target}")
 
@@ -242,7 +242,7 @@ def replan(
     by = summary["replan"]["by_change"]
     console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
                   f"{by['released']} released; {changed} assignment(s) changed (changes.xlsx)")
-    if plan.shortfalls:
+    if plan.short_posts:
         raise typer.Exit(EXIT_SHORT)
 
 

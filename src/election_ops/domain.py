@@ -188,6 +188,7 @@ class RoleRule(Frozen):
     min_grade: Annotated[int, Field(ge=1, le=9)] | None = None  # 9급 is the most junior
     requires: tuple[str, ...] = ()  # certifications, e.g. ("sorter",)
     experienced: bool = False
+    reserve: bool = False  # a standby post (예비인력): filled after real posts, and the first called on in a replan
 
 
 class ShiftTemplate(Frozen):
@@ -251,6 +252,8 @@ class Weights(Frozen):
     newcomers: NonNegInt = 1_500  # per first-timer beyond a station's newcomer share
     second_post: NonNegInt = 3_000  # per person given a second post
     change: NonNegInt = 100_000  # replanning: per post given to someone who did not hold it in the plan being changed
+    reserve_change: NonNegInt = 1_000  # replanning: per post given to a person who was on standby (예비인력)
+    reserve_shortfall: NonNegInt = 10_000  # per standby post left empty: reserves come after every real post
 
 
 class Requirement(Frozen):

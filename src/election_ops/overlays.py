@@ -119,7 +119,9 @@ def _merge(precincts: list[PrecinctRecord], sites: list[Site], merge: Merge, cur
     new_sites = []
     for site in sites:
         if site.id in dropped:
-            continue
+            if set(site.serves) <= set(merge.precincts):
+                continue
+            site = site.model_copy(update={"serves": tuple(p for p in site.serves if p not in merge.precincts)})
         if site.kind is SiteKind.polling and set(site.serves) & set(merge.precincts):
             serves = tuple(dict.fromkeys(merge.into if p in merge.precincts else p for p in site.serves))
             site = site.model_copy(update={"serves": serves})
@@ -151,7 +153,7 @@ def _split(precincts: list[PrecinctRecord], sites: list[Site], split: Split, cur
     shares = np.array([p.share for p in split.parts])
     out = [p for p in precincts if p.id != split.precinct]
     for record in (p for p in precincts if p.id == split.precinct):
-        if record.dong != split.precinct.rsplit("-", 1)[0] and any(not pid.startswith(record.dong + "-") for pid in ids):
+        if any(not pid.startswith(record.dong + "-") for pid in ids):
             raise InputError(source, "a part's id names another 동", column=f"{where}.parts", value=", ".join(ids),
                              fix=f"start each id with {record.dong}-")
         columns = {c: _spread(getattr(record, c), shares) for c in ("registered_electors", "eday_electors", "eday_votes")}

@@ -32,6 +32,7 @@ class Shortfall:
     required: int
     assigned: int
     reason: str
+    reserve: bool = False  # a standby post (예비인력): reported, but not a post the election runs short of
 
     @property
     def short(self) -> int:
@@ -60,3 +61,8 @@ class Plan:
     shortfalls: tuple[Shortfall, ...]
     stats: SolveStats
     objective_terms: dict[str, float] = field(default_factory=dict)  # each weighted term, recomputed in Python
+
+    @property
+    def short_posts(self) -> int:
+        """Real posts left short (standby posts excluded): what exit code 3 reports."""
+        return sum(s.short for s in self.shortfalls if not s.reserve)

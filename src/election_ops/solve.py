@@ -33,11 +33,14 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
         # First try the gentle replan: everyone unaffected keeps their post (hard), only the freed posts are
         # filled. Presolve removes the fixed part, so this is fast; moves are considered only if it leaves
         # posts short that the full model might cover.
-        kept = _still_possible(previous, workers)
-        freed = tuple(p for p in previous if p not in kept)
+        reserves = {(r.site_kind.value, r.role) for r in rules.roles if r.reserve}
+        kinds = {s.id: s.kind.value for s in demand.sites}
+        # people on standby are not held in place: they are the first sent to a freed post
+        kept = tuple(p for p in _still_possible(previous, workers) if (kinds.get(p.site_id), p.role) not in reserves)
+        freed = tuple(p for p in previous if p not in kept and (kinds.get(p.site_id), p.role) not in reserves)
         gentle = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous,
                         tuple(frozen) + kept, progress, focus=freed)
-        if not gentle.shortfalls:
+        if gentle.short_posts == 0:
             return gentle
     return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen, progress)
 
@@ -131,7 +134,8 @@ def label_roles(problem: Problem, chosen: list[tuple[int, int]],
             if len(taken) < required:
                 shortfalls.append(Shortfall(site_id=group.site.id, site_kind=group.site.kind.value, role=rule.role,
                                             shift=group.shift, required=required, assigned=len(taken),
-                                            reason=explain_shortfall(problem, group.index, busy)))
+                                            reason=explain_shortfall(problem, group.index, busy),
+                                            reserve=group.reserve))
     return assignments, shortfalls
 
 
@@ -146,6 +150,9 @@ def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> s
     """Why a group's posts stay empty, in words a task force can act on."""
     group = problem.groups[g]
     rule = group.lead
+    called = sorted(problem.workers[w].id for w, h in problem.previous if h == g and any(k != g for k in busy.get(w, ())))
+    if group.reserve and called:
+        return f"standby (예비인력) sent to a freed post: {', '.join(called)}"
     qualified = [w for w, worker in enumerate(problem.workers) if ineligibility(worker, rule) is None]
     if not qualified:
         return f"no one in the staff pool meets the requirements ({requirement_text(rule)})"

@@ -51,6 +51,7 @@ class Scenario(Frozen):
     rule_overrides: dict = Field(default_factory=dict)
     layout: LayoutChanges = LayoutChanges()
     staff_changes: StaffChanges = StaffChanges()
+    bases: tuple[Path, ...] = ()  # the base scenario files, nearest first (set by load_scenario)
 
     def assumptions(self) -> Assumptions:
         return Assumptions(register_election=self.register_election, reference_election=self.reference_election,
@@ -58,6 +59,7 @@ class Scenario(Frozen):
 
     def input_files(self) -> dict[str, Path]:
         files = {"scenario": self.path, "rules": self.rules}
+        files.update({f"base.{k}": p for k, p in enumerate(self.bases, start=1)})  # a changed base changes the plan
         files.update({k: getattr(self.data, k) for k in DATA_KEYS})
         if self.staff is not None:
             files["staff"] = self.staff
@@ -80,7 +82,7 @@ def _resolve_paths(raw: dict, folder: Path) -> dict:
     return raw
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict:
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, tuple[Path, ...]]:
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
@@ -88,21 +90,22 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict:
     raw = _resolve_paths(read_yaml(path), path.parent)
     base = raw.pop("base", None)
     if base is None:
-        return raw
+        return raw, ()
     if not isinstance(base, str):
         raise InputError(path, "base must be a file name", column="base", value=base, fix="write e.g. base: 2022-local.yaml")
     base_path = path.parent / base
     if not base_path.exists():
         raise InputError(path, "base scenario not found", column="base", value=base,
                          fix=f"name an existing scenario file relative to {path.parent}")
-    parent = _read_chain(base_path, (*seen, resolved))
+    parent, bases = _read_chain(base_path, (*seen, resolved))
     parent.pop("id", None)
     parent.pop("title", None)
-    return deep_merge(parent, raw)
+    return deep_merge(parent, raw), (_relative_to(path.parent, base), *bases)
 
 
 def load_scenario(path: Path) -> Scenario:
-    raw = _read_chain(path, ())
+    raw, bases = _read_chain(path, ())
+    raw["bases"] = bases
     raw.setdefault("id", path.stem)
     raw["path"] = path
     return validate_model(Scenario, raw, path)

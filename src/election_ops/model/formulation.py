@@ -107,7 +107,8 @@ def cover_every_post_or_report_shortfall(problem: Problem, lm: LinearModel, v: V
         v.short[group.index] = lm.var(f"short[{group.index}]", 0, group.demand)
         variables = by_group[group.index] + [v.short[group.index]]
         lm.row(f"cover[{group.index}]", variables, [1] * len(variables), group.demand, group.demand)
-    lm.add_term("shortfall", v.short.values(), lambda var: weights.shortfall)
+    cost = {v.short[g.index]: weights.reserve_shortfall if g.reserve else weights.shortfall for g in problem.groups}
+    lm.add_term("shortfall", v.short.values(), cost.__getitem__)
 
 
 def one_post_at_a_time(problem: Problem, lm: LinearModel, v: Variables) -> None:
@@ -252,9 +253,17 @@ def change_as_little_as_possible(problem: Problem, lm: LinearModel, v: Variables
 
     The number of posts filled is fixed by the cover rule, so this keeps every unaffected
     assignment and moves a person only when that is the only way to cover a post
-    (``change`` is far below ``shortfall``).
+    (``change`` is far below ``shortfall``). People on standby (예비인력) cost only
+    ``reserve_change``, so the reserves are called on first.
     """
     if not problem.previous:
         return
-    coef = {var: weights.change * ((w, g) not in problem.previous) for (w, g), var in v.x.items()}
+    coef = {var: change_cost(problem, weights, w, g) for (w, g), var in v.x.items()}
     lm.add_term("change", v.x.values(), coef.__getitem__)
+
+
+def change_cost(problem: Problem, weights: Weights, w: int, g: int) -> int:
+    """Replanning: 0 to keep a post, ``reserve_change`` to send a person on standby, else ``change``."""
+    if (w, g) in problem.previous:
+        return 0
+    return weights.reserve_change if w in problem.on_standby else weights.change

@@ -44,6 +44,10 @@ class Group:
     def lead(self) -> RoleRule:
         return self.rules[0]
 
+    @property
+    def reserve(self) -> bool:
+        return self.lead.reserve
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -61,6 +65,7 @@ class Problem:
     home_dong: dict[str, str]  # department -> the 동 whose stations it is in charge of
     previous: frozenset[tuple[int, int]] = frozenset()  # replanning: (worker, group) pairs of the plan being changed
     frozen: frozenset[tuple[int, int]] = frozenset()  # pairs that must stay as they are
+    on_standby: frozenset[int] = frozenset()  # replanning: people who held a reserve post in the earlier plan
 
     def away_from_home(self, worker: int, group: int) -> bool:
         """A polling or early post outside the department's home 동 (the counting site is everyone's)."""
@@ -154,18 +159,25 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
 
     previous_pairs = _locate(previous, groups, workers, eligible, strict=False)
     frozen_pairs = _locate(frozen, groups, workers, eligible, strict=True)
+    # people on standby may be sent to any post they qualify for on their shift, in their reserve's 동
+    on_standby = {w for w, g in previous_pairs if groups[g].reserve}
+    for w, g_reserve in [(w, g) for w, g in previous_pairs if groups[g].reserve]:
+        reserve = groups[g_reserve]
+        for g in groups:
+            if g.shift == reserve.shift and g.site.dong == reserve.site.dong and w in eligible_sets[g.index]:
+                pairs.add((w, g.index))
     if focus is not None:
         group_of = {(g.site.id, rule.role, g.shift): g.index for g in groups for rule in g.rules}
         open_groups = {group_of.get((p.site_id, p.role, p.shift)) for p in focus}
         keeping = {w for w, _ in frozen_pairs}  # people who keep their posts take no other
-        pairs = {(w, g) for w, g in pairs if g in open_groups and w not in keeping}
+        pairs = {(w, g) for w, g in pairs if (g in open_groups or groups[g].reserve) and w not in keeping}
     pairs.update(previous_pairs | frozen_pairs)
 
     return Problem(workers=workers, groups=groups, sites=sites, cliques=tuple(overlap_cliques(demand.shifts)),
                    distance=distance, site_index=site_index, pairs=tuple(sorted(pairs)), eligible=eligible,
                    max_posts=rules.limits.max_posts_per_worker, newcomer_share=rules.limits.newcomer_share,
                    fair_targets=targets, home_dong=home_dong, previous=frozenset(previous_pairs),
-                   frozen=frozenset(frozen_pairs))
+                   frozen=frozenset(frozen_pairs), on_standby=frozenset(on_standby))
 
 
 class FixedPostError(ValueError):

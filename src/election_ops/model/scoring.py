@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..domain import Weights
-from .formulation import long_commute_excess, newcomer_caps, preference_misses
+from .formulation import change_cost, long_commute_excess, newcomer_caps, preference_misses
 from .problem import Problem
 
 
@@ -21,7 +21,8 @@ def score(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> 
         filled[g] += 1
         posts_of[w] += 1
     terms = {
-        "shortfall": weights.shortfall * sum(g.demand - filled[g.index] for g in problem.groups),
+        "shortfall": sum((weights.reserve_shortfall if g.reserve else weights.shortfall) * (g.demand - filled[g.index])
+                         for g in problem.groups),
         "commute": weights.commute * sum(problem.commute(w, g) for w, g in chosen),
         "long_commute": weights.long_commute * sum(long_commute_excess(problem, weights, w, g) for w, g in chosen),
         "worst_commute": weights.worst_commute * max((problem.commute(w, g) for w, g in chosen), default=0),
@@ -41,5 +42,5 @@ def score(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> 
     terms["newcomers"] = weights.newcomers * sum(max(0, n - caps[key]) for key, n in newcomers.items())
     terms["second_post"] = weights.second_post * sum(max(0, n - 1) for n in posts_of.values())
     if problem.previous:
-        terms["change"] = weights.change * sum((w, g) not in problem.previous for w, g in chosen)
+        terms["change"] = sum(change_cost(problem, weights, w, g) for w, g in chosen)
     return terms

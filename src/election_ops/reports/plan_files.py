@@ -138,7 +138,8 @@ def plan_summary(*, scenario: Scenario, demand: Demand, rules: StaffingRules, wo
         "variables": stats.variables,
         "constraints": stats.constraints,
         "totals": totals,
-        "shortfall_count": sum(s.short for s in plan.shortfalls),
+        "shortfall_count": plan.short_posts,
+        "standby_empty": sum(s.short for s in plan.shortfalls if s.reserve),
         "objective_terms": dict(plan.objective_terms),
         "commute_m": {
             "mean": round(sum(commutes) / len(commutes), 1) if commutes else math.nan,
