@@ -214,7 +214,7 @@ def replan(
     from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .reports.plan_files import file_sha256
+    from .checksums import file_sha256
 
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
@@ -314,7 +314,7 @@ def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: floa
     import json
 
     from .pipeline import load_inputs, solve_plan, write_solved
-    from .reports.plan_files import file_sha256
+    from .checksums import file_sha256
 
     inputs = load_inputs(scenario, with_staff=True)
     folder = out / inputs.scenario.id

@@ -20,6 +20,7 @@ import pandas as pd
 from .domain import District, SiteKind, StaffKind
 from .errors import InputError
 from .geo import METRIC_CRS, WGS84
+from .io.boundaries import read_dong_boundaries
 from .io.tables import Column, read_table
 from .safe_write import write_atomic
 
@@ -179,17 +180,7 @@ def read_departments(path: Path, district: District, dong_center_size: int) -> l
 
 def dong_polygons(path: Path, district: District):
     """Each 동's polygon in metres (EPSG:5179), as a GeoSeries in the district's 동 order."""
-    import geopandas as gpd
-
-    try:
-        frame = gpd.read_file(path)
-    except Exception as exc:  # a broken GeoJSON fails in several libraries' own ways
-        raise InputError(path, f"not a readable GeoJSON file ({type(exc).__name__})",
-                         fix="export the 동 polygons as GeoJSON in WGS84") from None
-    if "dong" not in frame.columns:
-        raise InputError(path, "features have no 'dong' property", column="dong", fix="add the 동 name to each feature")
-    if frame.crs is None:
-        frame = frame.set_crs(WGS84)
+    frame = read_dong_boundaries(path)
     by_dong = frame.to_crs(METRIC_CRS).dissolve(by="dong").geometry
     missing = [d.id for d in district.dongs if d.id not in by_dong.index]
     if missing:

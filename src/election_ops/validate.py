@@ -10,7 +10,6 @@ Personal data: a violation names worker ids, never names.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .domain import Worker
+from .checksums import file_sha256
 from .errors import InputError
 from .io.staff import load_staff
 from .io.tables import read_cells
@@ -108,7 +108,7 @@ def validate_plan(plan_dir: Path, staff: Path | None = None) -> list[Violation]:
 
 def check_staff_unchanged(staff_path: Path, recorded_sha: str | None) -> list[Violation]:
     """The pool the plan was made from is the pool checked now."""
-    actual = _sha256(staff_path)
+    actual = file_sha256(staff_path)
     if recorded_sha is not None and actual == recorded_sha:
         return []
     return [Violation("staff_changed", str(staff_path),
@@ -365,9 +365,3 @@ def _staff_entry(summary: dict, path: Path, staff: Path | None) -> tuple[Path, s
     return staff_path, recorded
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

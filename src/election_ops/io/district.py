@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..domain import District, Dong, DongRecord, ElectionKind, ElectionRecord, PrecinctRecord, Site, SiteKind
 from ..errors import InputError
-from ..geo import METRIC_CRS, WGS84, to_metric
+from ..geo import METRIC_CRS, to_metric
+from .boundaries import read_dong_boundaries
 from .tables import Column, Table, read_table
 
 DONG_COLUMNS = [
@@ -152,24 +152,11 @@ def load_district(
 
 def _district_outline(path: Path, known_dongs: set[str]):
     """The district's outline in metres (EPSG:5179), buffered by the tolerance."""
-    import geopandas as gpd
-
-    if not path.exists():
-        raise InputError(path, "file not found", fix="check the boundaries path in the scenario")
-    try:
-        json.loads(path.read_text(encoding="utf-8-sig"))
-        frame = gpd.read_file(path)
-    except Exception as exc:  # a broken GeoJSON fails in several libraries' own ways
-        raise InputError(path, f"not a readable GeoJSON file ({type(exc).__name__})",
-                         fix="export the 동 polygons as GeoJSON in WGS84") from None
-    if "dong" not in frame.columns:
-        raise InputError(path, "features have no 'dong' property", column="dong", fix="add the 동 name to each feature")
+    frame = read_dong_boundaries(path)
     unknown = sorted(set(frame["dong"]) - known_dongs)
     if unknown:
         raise InputError(path, "feature for an unknown 동", column="dong", value=unknown[0],
                          fix="use the 동 names of the dong table")
-    if frame.crs is None:
-        frame = frame.set_crs(WGS84)
     return frame.to_crs(METRIC_CRS).union_all().buffer(BOUNDARY_TOLERANCE_M)
 
 

@@ -11,7 +11,6 @@ Personal data: names appear only in roster.xlsx, never in a CSV or the summary.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ import pandas as pd
 from .. import __version__
 from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
+from ..checksums import file_sha256
 from ..errors import InputError
 from ..io.scenario import Scenario
 from ..safe_write import atomic_path
@@ -202,9 +202,3 @@ def _input_entry(name: str, path: Path) -> dict[str, str]:
     return {"path": str(path), "sha256": digest}
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

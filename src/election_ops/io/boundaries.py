@@ -1,0 +1,26 @@
+"""Read the 동 boundaries (GeoJSON, one feature per 동 with a ``dong`` property)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from ..geo import WGS84
+
+
+def read_dong_boundaries(path: Path):
+    """The features as a GeoDataFrame in WGS84; refuses a missing or unreadable file or one without ``dong``."""
+    import geopandas as gpd
+
+    if not path.exists():
+        raise InputError(path, "file not found", fix="check the boundaries path in the scenario")
+    try:
+        json.loads(path.read_text(encoding="utf-8-sig"))
+        frame = gpd.read_file(path)
+    except Exception as exc:  # a broken GeoJSON fails in several libraries' own ways
+        raise InputError(path, f"not a readable GeoJSON file ({type(exc).__name__})",
+                         fix="export the 동 polygons as GeoJSON in WGS84") from None
+    if "dong" not in frame.columns:
+        raise InputError(path, "features have no 'dong' property", column="dong", fix="add the 동 name to each feature")
+    return frame.set_crs(WGS84) if frame.crs is None else frame.to_crs(WGS84)
