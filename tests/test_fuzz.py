@@ -444,3 +444,193 @@ def test_python_tags_anywhere_in_a_scenario_are_refused(scenario_copy, tmp_path_
     with pytest.raises(InputError):
         load_scenario(path)
     assert not marker.exists()
+
+
+# --- crashes the fuzzing found, kept as plain regression tests ---------------------------
+
+
+def test_xlsx_with_a_damaged_sheet_raises_input_error(staff_dir):
+    """Found by test_broken_xlsx_bytes_raise_input_error: openpyxl's read-only mode parses a sheet
+    only when its rows are read, so a damaged sheet raised ParseError past the load_workbook guard."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_shipped_xlsx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut off mid-row: the XML never closes
+            out.writestr(item, content)
+    path = staff_dir / "damaged-sheet.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(InputError) as info:
+        load_staff(path, None)
+    assert info.value.file == str(path)
+    assert "not a readable xlsx workbook (ParseError)" in info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "problem"),
+    [
+        pytest.param("seed: " + "1" * 5000, None, "a number with too many digits", id="5000-digit-int"),
+        pytest.param("seed: 0x" + "f" * 5000, "seed", "number is too large", id="huge-hex-int"),
+        pytest.param("seed: 100000000000000000000", "seed", "number is too large", id="seed-1e20"),
+        pytest.param("weights: {commute: 1000000000000000000000}", "weights.commute", "number is too large",
+                     id="weight-1e21"),
+        pytest.param("rule_overrides: {roles: {polling.guide: {base: 1000000000000000000000000000000}}}",
+                     "rule_overrides.roles.polling.guide.base", "number is too large", id="rule-base-1e30"),
+        pytest.param("title: " + "[" * 2000 + "]" * 2000, None, "nested more than 20 levels deep",
+                     id="deep-flow-nesting"),
+        pytest.param("rule_overrides: " + "{a: " * 30 + "1" + "}" * 30, "rule_overrides" + ".a" * 19,
+                     "nested more than 20 levels deep", id="nesting-over-the-limit"),
+        pytest.param("rule_overrides: &a {a: *a, b: 100000000000000000000}", "rule_overrides.b",
+                     "number is too large", id="cyclic-anchor"),
+    ],
+)
+def test_yaml_numbers_and_nesting_no_setting_can_mean_raise_input_error(scenario_copy, text, column, problem):
+    """Found by fuzzing the YAML: a 5000-digit integer raised ValueError inside PyYAML, deep nesting a
+    RecursionError, and integers beyond 2**53 loaded and crashed the solver (seed, weights, role counts)."""
+    path = scenario_copy / "numbers.yaml"
+    path.write_text(f"base: 2022-presidential.yaml\n{text}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert info.value.file == str(path)
+    assert info.value.column == column
+    assert problem in info.value.problem
+    assert len(str(info.value)) < 500
+
+
+def test_yaml_integers_up_to_2_53_still_load(scenario_copy):
+    path = scenario_copy / "big-but-fine.yaml"
+    path.write_text("base: 2022-presidential.yaml\nweights: {shortfall: 9007199254740992}\n", encoding="utf-8")
+    assert load_scenario(path).weights.shortfall == 2**53
+
+
+LONG_NAME = "a" * 300 + ".csv"  # longer than a file name may be (255 bytes on most file systems)
+
+
+@pytest.mark.parametrize(
+    ("text", "file", "column"),
+    [
+        pytest.param(f"rules: {LONG_NAME}", LONG_NAME, None, id="rules"),
+        pytest.param(f"data: {{sites: ../data/precincts/geumcheon/{LONG_NAME}}}", LONG_NAME, None, id="data.sites"),
+        pytest.param(f"staff: ../data/{LONG_NAME}", LONG_NAME, None, id="staff"),
+        pytest.param(f"base: {LONG_NAME}", "name-too-long.yaml", "base", id="base"),
+    ],
+)
+def test_a_file_name_too_long_raises_input_error(scenario_copy, text, file, column):
+    """Found by fuzzing the scenario: Path.exists() raises OSError (ENAMETOOLONG) rather than return False."""
+    path = scenario_copy / "name-too-long.yaml"
+    path.write_text(f"base: 2022-presidential.yaml\n{text}\n" if column is None else f"{text}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_inputs(path, with_staff=True)
+    assert Path(info.value.file).name == file
+    assert info.value.column == column
+
+
+@pytest.mark.xfail(strict=True, reason="io/boundaries.read_dong_boundaries calls path.exists() outside its "
+                   "try: OSError (ENAMETOOLONG) escapes; fix: catch OSError there as io/tables.read_cells does")
+def test_a_boundaries_file_name_too_long_raises_input_error(scenario_copy):
+    path = scenario_copy / "long-boundaries.yaml"
+    path.write_text(f"base: 2022-presidential.yaml\ndata: {{boundaries: {'b' * 300}.geojson}}\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_inputs(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+@pytest.mark.parametrize("name", ["2022-presidential.yaml", "rules/presidential-2022.yaml"])
+def test_an_unreadable_file_raises_input_error(scenario_copy, tmp_path, name):
+    project = tmp_path / "project"
+    shutil.copytree(scenario_copy.parent, project)
+    target = project / "scenarios" / name
+    target.chmod(0)
+    try:
+        with pytest.raises(InputError) as info:
+            load_inputs(project / "scenarios/2022-presidential.yaml")
+        assert Path(info.value.file).name == target.name
+        assert "cannot read the file" in info.value.problem
+    finally:
+        target.chmod(0o644)
+
+
+# --- where a scenario's paths may point ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "value", "problem"),
+    [
+        pytest.param("data: {sites: ../../etc/passwd}", "data.sites", "../../etc/passwd", "outside the project folder",
+                     id="dot-dot-out-of-the-project"),
+        pytest.param("data: {dongs: /etc/passwd}", "data.dongs", "/etc/passwd", "an absolute path", id="absolute"),
+        pytest.param("rules: ../../rules.yaml", "rules", "../../rules.yaml", "outside the project folder",
+                     id="rules"),
+        pytest.param("staff: ../../../home/staff.csv", "staff", "../../../home/staff.csv",
+                     "outside the project folder", id="staff"),
+        pytest.param("data: {sites: ../data/../../x/sites.csv}", "data.sites", "../data/../../x/sites.csv",
+                     "outside the project folder", id="dot-dot-in-the-middle"),
+    ],
+)
+def test_a_path_outside_the_project_is_refused(scenario_copy, text, column, value, problem):
+    path = scenario_copy / "outside.yaml"
+    path.write_text(f"base: 2022-presidential.yaml\n{text}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    err = info.value
+    assert (Path(err.file).name, err.column, err.value) == ("outside.yaml", column, value)
+    assert problem in err.problem
+    assert "allow_outside_paths: true" in err.fix
+    assert f"column '{column}'" in str(err)
+
+
+@pytest.mark.parametrize("base", ["../../elsewhere/base.yaml", "/etc/base.yaml"])
+def test_a_base_outside_the_project_is_refused(scenario_copy, base):
+    path = scenario_copy / "outside-base.yaml"
+    path.write_text(f"base: {base}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert (info.value.column, info.value.value) == ("base", base)
+
+
+def test_allow_outside_paths_lets_a_scenario_use_files_elsewhere(scenario_copy, tmp_path):
+    """Shared data in another folder, named deliberately: an absolute path and one via .. both load."""
+    elsewhere = tmp_path / "shared"
+    shutil.copytree(scenario_copy.parent / DATA, elsewhere)
+    relative = os.path.relpath(elsewhere / "sites.csv", scenario_copy)
+    path = scenario_copy / "shared-data.yaml"
+    path.write_text(f"base: 2022-presidential.yaml\nallow_outside_paths: true\n"
+                    f"data: {{dongs: {elsewhere / 'dongs.csv'}, sites: {relative}}}\n", encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.allow_outside_paths is True
+    assert scenario.data.dongs == elsewhere / "dongs.csv"
+    assert Path(os.path.abspath(scenario.data.sites)) == elsewhere / "sites.csv"
+    assert load_inputs(path).district.name == "금천구"
+
+
+def test_allow_outside_paths_covers_only_the_file_that_says_it(scenario_copy, tmp_path):
+    """A base that allows outside paths does not open them to a scenario built on it."""
+    (scenario_copy / "open-base.yaml").write_text("base: 2022-presidential.yaml\nallow_outside_paths: true\n",
+                                                  encoding="utf-8")
+    child = scenario_copy / "child.yaml"
+    child.write_text("base: open-base.yaml\nstaff: /etc/staff.csv\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(child)
+    assert (Path(info.value.file).name, info.value.column) == ("child.yaml", "staff")
+    child.write_text("base: open-base.yaml\n", encoding="utf-8")
+    assert load_scenario(child).allow_outside_paths is False
+
+
+def test_allow_outside_paths_must_be_a_boolean(scenario_copy):
+    path = scenario_copy / "allow-yes.yaml"
+    path.write_text("base: 2022-presidential.yaml\nallow_outside_paths: 'yes'\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert (info.value.column, info.value.value) == ("allow_outside_paths", "yes")
+
+
+def test_shipped_scenarios_keep_their_paths_inside_the_project(repo_root):
+    for path in sorted((repo_root / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        assert scenario.allow_outside_paths is False, path.name
+        for name, file in scenario.input_files().items():
+            assert Path(os.path.abspath(file)).is_relative_to(repo_root), (path.name, name)

@@ -226,8 +226,36 @@ def compute_demand(district: District, election: Election, rules: StaffingRules,
                     requirements.append(Requirement(site_id=site.id, site_kind=site.kind, role=rule.role,
                                                     role_name=rule.name, shift=shift.id, required=required,
                                                     load=round(value, 1)))
+    if rules.waits.size_clerks:
+        requirements = size_clerks_for_waits(requirements, sites, loads, election, rules)
     all_shifts = tuple(s for group in shifts.values() for s in group)
     return Demand(shifts=all_shifts, sites=sites, requirements=tuple(requirements), loads=loads)
+
+
+def size_clerks_for_waits(requirements: list[Requirement], sites: tuple[Site, ...], loads: dict[str, SiteLoad],
+                          election: Election, rules: StaffingRules) -> list[Requirement]:
+    """Raise the desk clerks of each station to the fewest that keep its worst hour under the wait target.
+
+    Never below the rule's headcount; where no staffing within the room's desks meets the target,
+    every desk is staffed (the waits then name the station as one to split).
+    """
+    from .waits import clerks_for_target, stage_capacity
+
+    model = rules.waits
+    busiest_day = max(rules.early_voting.day_shares)
+    raised: dict[tuple[str, str], int] = {}
+    for site in sites:
+        if site.kind not in (SiteKind.polling, SiteKind.early):
+            continue
+        load = loads[site.id]
+        voters = load.voters if site.kind is SiteKind.polling else load.voters * busiest_day
+        out_share = load.out_voters / load.voters if load.voters > 0 else 0.0
+        plan = clerks_for_target(site.id, site.kind.value, voters, election.ballots_per_voter, model, out_share)
+        wanted = plan.clerks if plan.clerks is not None else stage_capacity(site.id, site.kind.value, model)
+        for role, count in wanted.items():
+            raised[(site.id, role)] = count
+    return [r.model_copy(update={"required": max(r.required, raised.get((r.site_id, r.role), 0))})
+            if (r.site_id, r.role) in raised else r for r in requirements]
 
 
 def _day_shares(tpl: ShiftTemplate, rules: StaffingRules, n_shifts: int) -> tuple[float, ...]:

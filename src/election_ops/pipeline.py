@@ -95,6 +95,7 @@ class Solved:
     inputs: Inputs
     demand: Demand
     plan: Plan
+    seed: int | None = None  # the solver seed when given instead of the scenario's (--seed)
 
 
 def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
@@ -103,7 +104,7 @@ def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | N
     demand = plan_demand(inputs)
     plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
                        progress=progress)
-    return Solved(inputs=inputs, demand=demand, plan=plan)
+    return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed)
 
 
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
@@ -129,7 +130,8 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     }
     frame = pd.DataFrame([w.row() for w in waits], columns=list(WAITS_COLUMNS))
     files = {"waits.csv": lambda tmp: save_csv(frame, tmp), **(extra_files or {})}
-    write_plan(out, scenario=inputs.scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
+    scenario = inputs.scenario if solved.seed is None else inputs.scenario.model_copy(update={"seed": solved.seed})
+    write_plan(out, scenario=scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
                plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=files,
                waits=waits)
 

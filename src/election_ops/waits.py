@@ -177,6 +177,7 @@ class WaitModel(_Frozen):
     limits: StationLimits = StationLimits()
     site_limits: dict[str, SiteLimits] = Field(default_factory=dict)
     rho_cap: Annotated[float, Field(gt=0, lt=1)] = 0.95  # Erlang C is used up to this utilisation
+    size_clerks: bool = False  # demand: raise stage clerks until the worst hour meets the target (room permitting)
 
     @field_validator("eday_profile", "early_profile")
     @classmethod
@@ -581,6 +582,12 @@ def clerks_for_target(site_id: str, site_kind: str, expected_voters_per_day: flo
               f"({model.hour_label(ev.worst_hour)}, {ev.bottleneck}) waits {worst}, over the "
               f"{model.target_wait_min:.0f}-min target: split the station or raise its limits (site_limits)")
     return ClerkPlan(site_id, None, _minutes(ev.worst_h), reason)
+
+
+def stage_capacity(site_id: str, site_kind: str, model: WaitModel) -> dict[str, int]:
+    """Clerks needed to staff every desk the room holds, by role id."""
+    full = _full_servers(_kind(site_kind), model.limits_for(site_id))
+    return {model.stage_roles[s]: n * model.clerks_per_desk[s] for s, n in full.items() if s in model.stage_roles}
 
 
 # --- a whole plan ---------------------------------------------------------------------------

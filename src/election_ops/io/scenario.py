@@ -2,6 +2,10 @@
 
 A scenario names its files by paths relative to itself. It may name a ``base``
 scenario and change only what differs; nested mappings merge key by key.
+
+Those paths (data files, rules, staff, base) must stay inside the project folder, the
+scenario file's grandparent (which holds scenarios/ and data/), and may not be absolute,
+unless the file that writes them says ``allow_outside_paths: true``.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ class Scenario(Frozen):
     layout: LayoutChanges = LayoutChanges()
     staff_changes: StaffChanges = StaffChanges()
     bases: tuple[Path, ...] = ()  # the base scenario files, nearest first (set by load_scenario)
+    # Paths may leave the project folder (the scenario file's grandparent) or be absolute only when the
+    # file that writes them says so; a base's setting does not carry over to the scenarios built on it.
+    allow_outside_paths: bool = False
 
     def assumptions(self) -> Assumptions:
         return Assumptions(register_election=self.register_election, reference_election=self.reference_election,
@@ -71,15 +78,48 @@ def _relative_to(folder: Path, name: str) -> Path:
     return Path(os.path.normpath(folder / name))
 
 
-def _resolve_paths(raw: dict, folder: Path) -> dict:
-    """Paths written in a scenario file are relative to that file."""
+def _resolve_paths(raw: dict, path: Path) -> dict:
+    """Paths written in a scenario file are relative to that file, and stay in its project folder."""
     raw = dict(raw)
+    folder, allow = path.parent, _allow_outside(raw, path)
     if isinstance(raw.get("data"), dict):
-        raw["data"] = {k: (_relative_to(folder, v) if isinstance(v, str) else v) for k, v in raw["data"].items()}
+        raw["data"] = {k: (_checked_path(path, f"data.{k}", v, allow) if isinstance(v, str) else v)
+                       for k, v in raw["data"].items()}
     for key in PATH_KEYS:
         if isinstance(raw.get(key), str):
-            raw[key] = _relative_to(folder, raw[key])
+            raw[key] = _checked_path(path, key, raw[key], allow)
     return raw
+
+
+def _allow_outside(raw: dict, path: Path) -> bool:
+    allow = raw.get("allow_outside_paths", False)
+    if not isinstance(allow, bool):
+        raise InputError(path, "must be true or false", column="allow_outside_paths", value=allow,
+                         fix="write allow_outside_paths: true to let this file's paths leave the project folder")
+    return allow
+
+
+def project_folder(path: Path) -> Path:
+    """The folder a scenario's paths must stay in: the scenario file's grandparent (it holds scenarios/ and data/)."""
+    return Path(os.path.abspath(path)).parent.parent
+
+
+def _checked_path(path: Path, key: str, name: str, allow: bool) -> Path:
+    """``name`` resolved against the scenario file; an absolute path, or one that leaves the project folder,
+    only with ``allow_outside_paths: true`` (checked on the written text, not through symlinks)."""
+    resolved = _relative_to(path.parent, name)
+    if allow:
+        return resolved
+    root = project_folder(path)
+    if os.path.isabs(name):
+        problem = "an absolute path"
+    elif not Path(os.path.abspath(resolved)).is_relative_to(root):
+        problem = f"the path leads outside the project folder {root}"
+    else:
+        return resolved
+    raise InputError(path, problem, column=key, value=name,
+                     fix=f"write a path relative to {path.name} that stays inside {root}, or add "
+                         "'allow_outside_paths: true' to the scenario to use it deliberately")
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, tuple[Path, ...]]:
@@ -87,19 +127,25 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, tuple[Path, .
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise InputError(path, f"scenario bases form a cycle ({chain})", column="base", fix="remove one of the 'base' keys")
-    raw = _resolve_paths(read_yaml(path), path.parent)
+    raw = _resolve_paths(read_yaml(path), path)
     base = raw.pop("base", None)
     if base is None:
         return raw, ()
     if not isinstance(base, str):
         raise InputError(path, "base must be a file name", column="base", value=base, fix="write e.g. base: 2022-local.yaml")
+    _checked_path(path, "base", base, _allow_outside(raw, path))
     base_path = path.parent / base
-    if not base_path.exists():
+    try:
+        found = base_path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        found = False
+    if not found:
         raise InputError(path, "base scenario not found", column="base", value=base,
                          fix=f"name an existing scenario file relative to {path.parent}")
     parent, bases = _read_chain(base_path, (*seen, resolved))
     parent.pop("id", None)
     parent.pop("title", None)
+    parent.pop("allow_outside_paths", None)  # each file's own setting covers its own paths only
     return deep_merge(parent, raw), (_relative_to(path.parent, base), *bases)
 
 

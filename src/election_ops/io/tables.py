@@ -64,14 +64,19 @@ def decode(path: Path, raw: bytes) -> str:
 
 def read_cells(path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a CSV or xlsx file, every cell as stripped text."""
-    if not path.exists():
-        raise InputError(path, "file not found", fix="check the path (paths in a scenario are relative to it)")
-    if path.is_dir():
-        raise InputError(path, "is a directory, not a table file", fix="name a .csv or .xlsx file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    try:
+        if not path.exists():
+            raise InputError(path, "file not found", fix="check the path (paths in a scenario are relative to it)")
+        if path.is_dir():
+            raise InputError(path, "is a directory, not a table file", fix="name a .csv or .xlsx file")
+        raw = None if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
+    except OSError as exc:  # no permission, a name too long for the file system, ...
+        raise InputError(path, f"cannot read the file ({exc.strerror or type(exc).__name__})",
+                         fix="check the path and that you may read the file") from None
+    if raw is None:
         records = _read_xlsx(path)
     else:
-        text = decode(path, path.read_bytes())
+        text = decode(path, raw)
         try:
             records = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as exc:
