@@ -33,11 +33,14 @@ def worker(worker_id: str) -> Worker:
 
 
 def problem(worker_ids: list[str], sites: list[Site], demand: dict[str, int], distance: list[list[int]],
-            eligible: dict[str, list[int]] | None = None, max_posts: int = 2) -> Problem:
-    """One group per site (its kind's shift); ``distance`` is workers x sites; everyone eligible unless told."""
+            eligible: dict[str, list[int]] | None = None, max_posts: int = 2, reserves: frozenset[str] = frozenset(),
+            frozen: frozenset[tuple[int, int]] = frozenset()) -> Problem:
+    """One group per site (its kind's shift); ``distance`` is workers x sites; everyone eligible unless told;
+    the groups of the sites in ``reserves`` are standby (예비인력) groups."""
     groups = []
     for i, s in enumerate(sites):
-        rule = RoleRule(site_kind=s.kind, role="guide", name="안내", shift=SHIFT_OF_KIND[s.kind])
+        rule = RoleRule(site_kind=s.kind, role="guide", name="안내", shift=SHIFT_OF_KIND[s.kind],
+                        reserve=s.id in reserves)
         groups.append(Group(index=i, site=s, shift=SHIFT_OF_KIND[s.kind], rules=(rule,), required=(demand[s.id],)))
     everyone = tuple(range(len(worker_ids)))
     elig = {g.index: tuple((eligible or {}).get(g.site.id, everyone)) for g in groups}
@@ -46,7 +49,7 @@ def problem(worker_ids: list[str], sites: list[Site], demand: dict[str, int], di
                    cliques=CLIQUES, distance=np.array(distance, dtype=np.int64).reshape(len(worker_ids), len(sites)),
                    site_index={s.id: i for i, s in enumerate(sites)}, pairs=pairs, eligible=elig,
                    max_posts=max_posts, newcomer_share=0.5, fair_targets={"총무과": sum(demand.values())},
-                   home_dong={"총무과": "가동"})
+                   home_dong={"총무과": "가동"}, frozen=frozen)
 
 
 def ids(p: Problem, pairs: list[tuple[int, int]]) -> list[tuple[str, str]]:
@@ -87,6 +90,20 @@ def test_a_second_post_on_a_separate_shift_is_taken_up_to_the_cap():
     assert ids(two, greedy_assign(two)) == [("W1", "E1"), ("W1", "P1")]
     one = problem(["W1", "W2"], sites, {"E1": 1, "P1": 1}, [[100, 100], [900, 900]], max_posts=1)
     assert ids(one, greedy_assign(one)) == [("W1", "E1"), ("W2", "P1")]
+
+
+def test_standby_posts_come_after_every_real_post():
+    # R1 (standby) is listed first and W1 is nearest to it, but the real post P1 takes W1 first
+    p = problem(["W1", "W2"], [site("R1"), site("P1")], {"R1": 1, "P1": 1}, [[10, 100], [20, 5_000]],
+                reserves=frozenset({"R1"}))
+    assert ids(p, greedy_assign(p)) == [("W1", "P1"), ("W2", "R1")]
+
+
+def test_frozen_posts_are_kept_and_count_towards_the_post():
+    # W2 is frozen at P1 although W1 is nearer: P1 is full, and W1 goes to P2
+    p = problem(["W1", "W2"], [site("P1"), site("P2")], {"P1": 1, "P2": 1}, [[10, 20], [900, 900]],
+                frozen=frozenset({(1, 0)}))
+    assert ids(p, greedy_assign(p)) == [("W1", "P2"), ("W2", "P1")]
 
 
 def test_is_deterministic_and_scoreable():

@@ -27,6 +27,7 @@ POLL = (SiteKind.polling, SiteKind.early)
 EXPECTED = {
     "2022-presidential": (727, 72, 61),
     "2022-presidential-60": (727 - 8, 72, 60),  # one station fewer: its 8 fixed posts
+    "2022-presidential-60-wait-target": (740, 75, 60),  # 60 stations, turnout +10 %, desks sized to the wait target
     "2022-presidential-high-turnout": (747, 75, 61),  # 10 % more voters than 2017
     "2022-presidential-reserves": (727 + 2 * 10, 72, 61),  # 2 standby people per 동, counted with the early kind
     "2022-local": (984, 85, 61),

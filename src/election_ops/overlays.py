@@ -19,7 +19,7 @@ import math
 from typing import Annotated
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .domain import District, Frozen, PrecinctRecord, Site, SiteKind, Worker
 from .errors import InputError
@@ -36,6 +36,12 @@ class SplitPart(Frozen):
     name: str | None = None  # the new station's name
     lon: float | None = None  # the new station's location; default: beside the original one
     lat: float | None = None
+
+    @model_validator(mode="after")
+    def _point_or_none(self) -> SplitPart:
+        if (self.lon is None) != (self.lat is None):  # half a point would silently keep the original's other half
+            raise ValueError("give both lon and lat of the new station, or neither (it then stands beside the original)")
+        return self
 
 
 class Split(Frozen):

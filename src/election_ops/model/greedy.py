@@ -5,7 +5,9 @@ for each of its posts, the nearest eligible, available applicants who are still 
 That is what ``greedy_assign`` does, so the benchmark can say how much the model gains
 over it on the same ``Problem``, scored by the same ``scoring.score``:
 
-* sites in the order of ``problem.sites``; a site's groups in group-index order;
+* sites in the order of ``problem.sites``; a site's groups in group-index order; standby
+  groups (``reserve``, 예비인력) only after every real post, in a second pass in the same order;
+* posts that must not change (``problem.frozen``, from ``--freeze``) are placed first;
 * each group takes up to ``group.demand`` people from ``problem.eligible[g]`` (everyone
   eligible and available, not only the model's candidate pairs), nearest first, ties
   broken by worker id;
@@ -47,24 +49,29 @@ def greedy_assign(problem: Problem) -> list[tuple[int, int]]:
         groups_by_site[group.site.id].append(group.index)
 
     shifts_held: dict[int, list[str]] = defaultdict(list)
+    filled: dict[int, int] = defaultdict(int)
     chosen: list[tuple[int, int]] = []
-    for site in problem.sites:
-        column = problem.site_index[site.id]
-        for g in sorted(groups_by_site.get(site.id, ())):
-            group = problem.groups[g]
-            people = np.asarray(problem.eligible.get(g, ()), dtype=np.int64)
-            if group.demand == 0 or len(people) == 0:
-                continue
-            order = people[np.lexsort((id_rank[people], problem.distance[people, column]))]
-            clash = conflicts[group.shift]
-            taken = 0
-            for w in order.tolist():
-                held = shifts_held[w]
-                if len(held) >= problem.max_posts or any(s in clash for s in held):
+    for w, g in sorted(problem.frozen):
+        shifts_held[w].append(problem.groups[g].shift)
+        filled[g] += 1
+        chosen.append((w, g))
+    for reserve in (False, True):
+        for site in problem.sites:
+            column = problem.site_index[site.id]
+            for g in sorted(groups_by_site.get(site.id, ())):
+                group = problem.groups[g]
+                people = np.asarray(problem.eligible.get(g, ()), dtype=np.int64)
+                if group.reserve != reserve or filled[g] >= group.demand or len(people) == 0:
                     continue
-                held.append(group.shift)
-                chosen.append((w, g))
-                taken += 1
-                if taken == group.demand:
-                    break
+                order = people[np.lexsort((id_rank[people], problem.distance[people, column]))]
+                clash = conflicts[group.shift]
+                for w in order.tolist():
+                    held = shifts_held[w]
+                    if len(held) >= problem.max_posts or any(s in clash for s in held):
+                        continue
+                    held.append(group.shift)
+                    chosen.append((w, g))
+                    filled[g] += 1
+                    if filled[g] == group.demand:
+                        break
     return sorted(chosen)
