@@ -288,12 +288,9 @@ def test_60_precincts_wait_longer_at_dokssan1_and_only_dokssan1_differs(compared
     assert number(figures["staff needed: total"][0]) == 791 and number(figures["staff needed: total"][1]) == 799
 
 
-# --- known defects (cli.py: reported, not fixed here) ----------------------------------
+# --- two scenarios with one file name ------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="cli.compare solves every scenario into OUT/<file stem>: two scenario files "
-                   "with the same name in different folders share one plan folder, the second overwrites the first "
-                   "and both columns show the second plan")
 def test_two_scenarios_with_the_same_file_name_keep_their_own_plans(compared, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(compared.out / "no-covid", out / "no-covid")  # reused for the first file: one solve in all

@@ -163,6 +163,16 @@ def test_fuzzed_district_file_loads_or_raises_input_error(district_copy, file, d
     _with_file(path, content, _load_district, district_copy)
 
 
+@pytest.mark.parametrize("file", DISTRICT_FILES)
+@FUZZ_FEW
+@given(data=st.data())
+def test_fuzzed_district_file_gives_demand_or_input_error(scenario_copy, file, data):
+    """The same through the whole of ``demand``: what loads must also give a demand, or a clear error."""
+    path = scenario_copy.parent / DATA / file
+    content = data.draw(mutated_csv_bytes((REPO_ROOT / DATA / file).read_bytes()), label="content")
+    _with_file(path, content, _load_all, scenario_copy / "2022-presidential.yaml")
+
+
 @FUZZ_FEW
 @given(content=st.one_of(
     st.binary(max_size=300),

@@ -523,11 +523,9 @@ def test_layout_error_in_a_base_names_the_scenario_loaded(project):
     assert Path(info.value.file) == child and info.value.column == "layout.move.0.site"
 
 
-# --- known gaps (reported, not fixed here) ---------------------------------------------
+# --- overlay points are checked like sites.csv rows ------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="overlay points (move, split lon/lat) are not checked against the 동 boundaries "
-                   "as sites.csv rows are (io/district.py _check_inside): a station moved to Busan is planned")
 @pytest.mark.parametrize("layout", [
     "move: [{site: 가산동-1, lon: 129.0, lat: 35.1}]",
     "split: [{precinct: 가산동-1, parts: [{id: 가산동-1, share: 0.5}, {id: 가산동-7, share: 0.5, lon: 129.0, lat: 35.1}]}]",

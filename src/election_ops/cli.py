@@ -285,9 +285,10 @@ def compare(
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
-    plans = []
+    plans, used = [], set()
     for item in scenarios:
-        folder = item if (item / "summary.json").exists() else _solved_folder(item, out, seed, time_limit)
+        folder = item if (item / "summary.json").exists() else _solved_folder(item, out, seed, time_limit, used)
+        used.add(folder)
         plans.append(read_plan_files(folder))
     names = [p.name for p in plans]
     if len(set(names)) < len(names):
@@ -309,15 +310,22 @@ def compare(
     console.print(f"wrote comparison.md and comparison.xlsx to {out}")
 
 
-def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None) -> Path:
-    """OUT/<scenario id>: reused when its summary.json records the same input files (sha256) and seed."""
+def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,
+                   taken: set[Path] = frozenset()) -> Path:
+    """OUT/<scenario id>: reused when its summary.json records the same input files (sha256) and seed.
+
+    Two scenarios with one id (same file name in two folders) get OUT/<id> and OUT/<id>-2.
+    """
     import json
 
     from .pipeline import load_inputs, solve_plan, write_solved
     from .checksums import file_sha256
 
     inputs = load_inputs(scenario, with_staff=True)
-    folder = out / inputs.scenario.id
+    folder, n = out / inputs.scenario.id, 1
+    while folder in taken:
+        n += 1
+        folder = out / f"{inputs.scenario.id}-{n}"
     summary_path = folder / "summary.json"
     if summary_path.exists() and (folder / "waits.csv").exists():
         try:

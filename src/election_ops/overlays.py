@@ -63,6 +63,14 @@ class LayoutChanges(Frozen):
     def is_empty(self) -> bool:
         return not (self.merge or self.split or self.move)
 
+    def points(self) -> list[tuple[str, float, float]]:
+        """Every location the changes give, with the key it was written under (for error messages)."""
+        found = [(f"layout.move.{i}", m.lon, m.lat) for i, m in enumerate(self.move)]
+        for i, split in enumerate(self.split):
+            found += [(f"layout.split.{i}.parts.{k}", p.lon, p.lat) for k, p in enumerate(split.parts)
+                      if p.lon is not None and p.lat is not None]
+        return found
+
 
 class StaffChanges(Frozen):
     unavailable_share: Annotated[float, Field(ge=0, le=1)] = 0.0

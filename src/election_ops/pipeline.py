@@ -11,7 +11,7 @@ import pandas as pd
 from .demand import Demand, compute_demand
 from .domain import District, StaffingRules, Worker
 from .errors import InputError
-from .io.district import load_district
+from .io.district import check_points_inside, load_district
 from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
@@ -44,7 +44,12 @@ def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: b
     district = load_district(data.dongs, data.precincts, data.dong_history, data.elections, data.sites, data.boundaries)
     if not scenario.layout.is_empty():
         district = apply_layout(district, scenario.layout, scenario.register_election, str(scenario.path))
+        check_points_inside(data.boundaries, district, scenario.layout.points(), scenario.path)
     rules = load_rules(scenario.rules, scenario.rule_overrides)
+    if rules.kind != scenario.election.kind:
+        raise InputError(scenario.path, f"the rules file {scenario.rules} is for a {rules.kind.value} election",
+                         column="election.kind", value=scenario.election.kind.value,
+                         fix="name the rules file for this kind of election, or correct election.kind")
     if not (with_staff or staff):
         return Inputs(scenario=scenario, district=district, rules=rules)
     staff_path = staff or scenario.staff

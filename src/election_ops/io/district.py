@@ -167,3 +167,17 @@ def _check_inside(table: Table, row: int, lon: float, lat: float, outline) -> No
     if not outline.contains(Point(float(x), float(y))):
         raise table.error(row, "lon", f"{lon}, {lat}", "site lies outside the district's 동 boundaries",
                           "check the coordinates (WGS84: lon about 126-130, lat about 33-39 in Korea) and that lon/lat are not swapped")
+
+
+def check_points_inside(boundaries: Path, district: District, points: list[tuple[str, float, float]],
+                        source: str | Path) -> None:
+    """Refuse a point (e.g. a station a scenario moves or adds) outside the district's 동 boundaries."""
+    outline = _district_outline(boundaries, {d.id for d in district.dongs})
+    for column, lon, lat in points:
+        x, y = to_metric(lon, lat)
+        from shapely.geometry import Point
+
+        if not outline.contains(Point(float(x), float(y))):
+            raise InputError(source, "the point lies outside the district's 동 boundaries", column=column,
+                             value=f"{lon}, {lat}",
+                             fix="check the coordinates (WGS84 lon, lat) and that they are not swapped")
