@@ -244,6 +244,39 @@ def run_sweep(inst: Instance, time_limit: float) -> list[dict]:
 # --- printing --------------------------------------------------------------------------------------------
 
 
+REPLAN_ABSENT_SHARE, REPLAN_SEED = 0.10, 2022
+
+
+def run_replan(inst: Instance, time_limit: float) -> dict:
+    """Solve, drop a seeded 10 % of the people placed, replan: time and how many posts changed."""
+    from election_ops.model.problem import FixedPost
+    from election_ops.replan import changed_assignments
+    from election_ops.solve import solve_roster
+
+    plan = solve_roster(inst.demand, inst.rules, inst.workers, inst.weights, time_limit=time_limit)
+    placed = sorted({a.worker_id for a in plan.assignments})
+    rng = np.random.default_rng(REPLAN_SEED)
+    absent = set(rng.choice(placed, size=round(REPLAN_ABSENT_SHARE * len(placed)), replace=False).tolist())
+    shifts = tuple(s.id for s in inst.demand.shifts)
+    workers = tuple(w.model_copy(update={"unavailable": w.unavailable + shifts}) if w.id in absent else w
+                    for w in inst.workers)
+    before = tuple(FixedPost(a.worker_id, a.site_id, a.role, a.shift) for a in plan.assignments)
+    started = time.perf_counter()
+    after = solve_roster(inst.demand, inst.rules, workers, inst.weights, time_limit=time_limit, previous=before)
+    seconds = time.perf_counter() - started
+    freed = sum(a.worker_id in absent for a in plan.assignments)
+    return {"instance": inst.name, "absent": len(absent), "freed_posts": freed, "seconds": seconds,
+            "status": after.stats.status, "changed": changed_assignments(before, after),
+            "short": after.short_posts}
+
+
+def print_replans(rows: list[dict]) -> None:
+    print("\nReplanning after a seeded 10 % of the people placed drop out (whole replan, both stages)")
+    print(table(["instance", "absent", "freed posts", "seconds", "status", "changed posts", "still short"],
+                [[r["instance"], _num(r["absent"]), _num(r["freed_posts"]), _num(r["seconds"], 2), r["status"],
+                  _num(r["changed"]), _num(r["short"])] for r in rows]))
+
+
 def machine() -> dict:
     def ver(package: str) -> str:
         try:
@@ -349,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = [run_instance(inst, args.time_limit) for inst in instances]
     print_results(rows)
     print_terms(rows)
+    replans = [run_replan(inst, args.time_limit) for inst in real.values()]
+    print_replans(replans)
     sweep = []
     if args.sweep:
         for inst in real.values():
@@ -360,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(_plain({"machine": info, "time_limit": args.time_limit,
-                                         "tuned_parameters": TUNED_PARAMETERS, "instances": rows, "sweep": sweep,
+                                         "tuned_parameters": TUNED_PARAMETERS, "instances": rows, "replans": replans, "sweep": sweep,
                                          "peak_rss_mib": peak_mb, "total_seconds": total}),
                                         ensure_ascii=False, indent=2, default=str))
     return 0

@@ -496,6 +496,8 @@ def test_xlsx_with_a_damaged_sheet_raises_input_error(staff_dir):
                      "nested more than 20 levels deep", id="nesting-over-the-limit"),
         pytest.param("rule_overrides: &a {a: *a, b: 100000000000000000000}", "rule_overrides.b",
                      "number is too large", id="cyclic-anchor"),
+        pytest.param("rule_overrides:\n  ? 0x" + "f" * 5000 + "\n  : 1", "rule_overrides",
+                     "a key is a number too large", id="huge-key"),
     ],
 )
 def test_yaml_numbers_and_nesting_no_setting_can_mean_raise_input_error(scenario_copy, text, column, problem):

@@ -77,7 +77,11 @@ def _check_values(path: Path, data: dict[str, Any]) -> None:
             if len(keys) >= MAX_DEPTH:
                 raise InputError(path, f"nested more than {MAX_DEPTH} levels deep", column=".".join(map(str, keys)),
                                  fix="write a flat mapping of keys to values")
-            items = value.items() if isinstance(value, dict) else enumerate(value)
+            items = list(value.items() if isinstance(value, dict) else enumerate(value))
+            for k, _ in items:  # a key too: messages name it
+                if isinstance(k, int) and not isinstance(k, bool) and abs(k) > MAX_INT:
+                    raise InputError(path, "a key is a number too large", column=".".join(map(str, keys)) or None,
+                                     fix="use a name as the key")
             stack.extend(((*keys, k), v) for k, v in items)
 
 

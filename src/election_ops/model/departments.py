@@ -23,6 +23,7 @@ from ..domain import Site, SiteKind, Worker
 
 OWN_DONG_BONUS_M = 50_000  # per member: outweighs any commute, so a 동 center stays in its 동
 CAPACITY_SLACK = 1.15  # a 동 may take departments bringing up to 15 % more people than its posts
+DETERMINISTIC_LIMIT = 5.0  # CP-SAT work units (about seconds); Geumcheon-gu proves optimality in far less
 
 
 def fair_targets(workers: tuple[Worker, ...], total_posts: int) -> dict[str, int]:
@@ -78,8 +79,10 @@ def allocate_home_dongs(workers: tuple[Worker, ...], sites: tuple[Site, ...], di
         model.add(sum(targets[d] * at[d, k] for d in departments) <= capacity)
     model.minimize(sum(cost[d, k] * at[d, k] for d in departments for k in dongs))
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # deterministic
-    solver.parameters.max_time_in_seconds = 10.0
+    # One worker and a deterministic (work-based, not wall-clock) limit: the same pool gives the same
+    # home 동 on any machine, even when a very large district stops before proving optimality.
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = DETERMINISTIC_LIMIT
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # capacities cannot hold (a very uneven pool): fall back to each department's nearest 동

@@ -114,11 +114,15 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
     places = np.array([[s.lon, s.lat] for s in sites], dtype=float)
     distance = distance_matrix_m(homes, places) if len(workers) else np.zeros((0, len(sites)), dtype=np.int64)
 
+    # groups of one eligibility class on one shift accept the same people: check each person once per pair
+    by_class: dict[tuple, tuple[int, ...]] = {}
     eligible: dict[int, tuple[int, ...]] = {}
     for g in groups:
-        eligible[g.index] = tuple(
-            w for w, worker in enumerate(workers) if is_eligible(worker, g.lead) and is_available(worker, g.shift)
-        )
+        key = (eligibility_class(g.lead), g.shift)
+        if key not in by_class:
+            by_class[key] = tuple(w for w, worker in enumerate(workers)
+                                  if is_eligible(worker, g.lead) and is_available(worker, g.shift))
+        eligible[g.index] = by_class[key]
 
     targets = fair_targets(workers, sum(g.demand for g in groups))
     posts_by_dong: dict[str, int] = {}
