@@ -260,11 +260,6 @@ def test_the_full_stage_fills_what_the_gentle_one_cannot(forced_moves):
     assert runner.invoke(app, ["validate", str(new)]).exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a person who keeps a post and takes another (here: an early-voting post kept, an election-day manager "
-    "post added) is listed as 'moved', with the kept post paired as from -> to the new post and again as "
-    "'' -> the kept post. Fix in replan.plan_changes: before = old posts - new posts, after = new posts - old "
-    "posts (kept posts are no change); kind 'called' when nothing is left, 'released' when nothing is taken"))
 def test_changes_csv_lists_only_the_posts_that_changed(forced_moves):
     plan, new, _ = forced_moves
     old, now = posts_by_worker(plan), posts_by_worker(new)

@@ -59,6 +59,11 @@ def reports_errors(command):
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # the disk is full, a folder turned read-only: not a bug, but not the input either
+            where = exc.filename or "an output file"
+            err_console.print(f"[bold red]error:[/] cannot write {where} ({exc.strerror or exc}); "
+                              "earlier output is left as it was", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
         except Exception as exc:  # a bug: say so plainly; the traceback only on request
             if os.environ.get("ELECTION_OPS_DEBUG"):
                 raise
@@ -67,6 +72,22 @@ def reports_errors(command):
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper
+
+
+def output_folder(out: Path) -> Path:
+    """Refuse, before any work, an --out folder that is a file or lies inside one."""
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--out {out}: {path} is a file, not a folder; choose another --out")
+    return out
+
+
+def output_file(out: Path) -> Path:
+    """Refuse, before any work, an --out file that is a folder or lies inside a file."""
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; name a file, e.g. {out / 'staff.csv'}")
+    output_folder(out.parent)
+    return out
 
 
 def default_scenario() -> Path:
@@ -95,6 +116,8 @@ def demand(
     from .reports.files import write_csv
     from .reports.tables import demand_summary, requirements_frame, shifts_frame, sites_frame
 
+    if out is not None:
+        output_folder(out)
     inputs = load_inputs(scenario or default_scenario())
     result = plan_demand(inputs)
     _print_demand(inputs.scenario, demand_summary(result))
@@ -121,7 +144,8 @@ def _print_demand(scenario, summary) -> None:
     console.print(table)
 
 
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver seed (default: the scenario's). Same inputs and seed, same roster.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=2**31 - 1,
+                                             help="Solver seed (default: the scenario's). Same inputs and seed, same roster.")]
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Seconds the solver may use (default: the scenario's).")]
 StaffOpt = Annotated[Path | None, typer.Option("--staff", help="Staff pool CSV or xlsx; overrides the scenario's.")]
 FreezeOpt = Annotated[Path | None, typer.Option(
@@ -145,7 +169,7 @@ def solve(
     from .pipeline import load_inputs, solve_plan, write_solved
 
     inputs = load_inputs(scenario or default_scenario(), staff=staff, with_staff=True)
-    target = out or Path("out") / inputs.scenario.id
+    target = output_folder(out or Path("out") / inputs.scenario.id)
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
     write_solved(solved, target)
@@ -222,7 +246,7 @@ def replan(
         err_console.print(f"[yellow]note:[/] {folder.staff} changed since the plan was made; the new pool is used")
     ids = parse_absent(absent, {w.id for w in inputs.workers})
     inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
-    target = out or plan_dir.with_name(plan_dir.name + "-replan")
+    target = output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"))
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
                             progress=progress)
@@ -285,6 +309,7 @@ def compare(
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
+    output_folder(out)
     plans, used = [], set()
     for item in scenarios:
         folder = item if (item / "summary.json").exists() else _solved_folder(item, out, seed, time_limit, used)
@@ -363,6 +388,7 @@ def map_command(
     out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("out/map.png"),
 ) -> None:
     """Draw a map (지도): 동 boundaries, stations sized by electors and coloured by predicted worst wait."""
+    output_file(out)
     source = source or default_scenario()
     folder = source if (source / "summary.json").exists() else _solved_folder(source, out.parent, None, None)
     count = _draw_map(folder, out)
@@ -403,6 +429,7 @@ def staff_generate(
     from .pipeline import load_inputs
     from .staffgen import generate_staff, write_staff_csv
 
+    output_file(out)
     inputs = load_inputs(scenario or default_scenario())
     if not departments.exists():
         departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"

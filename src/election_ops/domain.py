@@ -36,6 +36,7 @@ class SiteKind(StrEnum):
 SITE_KIND_KO = {SiteKind.polling: "투표소", SiteKind.early: "사전투표소", SiteKind.counting: "개표소"}
 
 NonNegInt = Annotated[int, Field(ge=0)]
+Weight = Annotated[int, Field(ge=0, le=10**9)]  # bounded so a weighted sum always fits the solver's 64-bit objective
 
 
 class Election(Frozen):
@@ -241,19 +242,19 @@ class Weights(Frozen):
     One point is one metre of commute, so the defaults read as 'worth this many metres'.
     """
 
-    shortfall: NonNegInt = 1_000_000  # per post left unfilled
-    commute: NonNegInt = 1  # per metre of each person's commute, summed
-    long_commute: NonNegInt = 10  # per metre a commute runs beyond long_commute_m: pulls down the worst ones
-    long_commute_m: NonNegInt = 4_000
-    worst_commute: NonNegInt = 0  # per metre of the single longest commute (exact min-max; slow to prove, see docs/model.md)
-    fairness: NonNegInt = 1_000  # per post a department is above or below its share of the pool
-    together: NonNegInt = 1_500  # per post outside the department's home 동 (부서별 담당 동)
-    preference: NonNegInt = 500  # per assignment that misses a person's preferred 동 or site kind
-    newcomers: NonNegInt = 1_500  # per first-timer beyond a station's newcomer share
-    second_post: NonNegInt = 3_000  # per person given a second post
-    change: NonNegInt = 100_000  # replanning: per post given to someone who did not hold it in the plan being changed
-    reserve_change: NonNegInt = 1_000  # replanning: per post given to a person who was on standby (예비인력)
-    reserve_shortfall: NonNegInt = 10_000  # per standby post left empty: reserves come after every real post
+    shortfall: Weight = 1_000_000  # per post left unfilled
+    commute: Weight = 1  # per metre of each person's commute, summed
+    long_commute: Weight = 10  # per metre a commute runs beyond long_commute_m: pulls down the worst ones
+    long_commute_m: Weight = 4_000
+    worst_commute: Weight = 0  # per metre of the single longest commute (exact min-max; slow to prove, see docs/model.md)
+    fairness: Weight = 1_000  # per post a department is above or below its share of the pool
+    together: Weight = 1_500  # per post outside the department's home 동 (부서별 담당 동)
+    preference: Weight = 500  # per assignment that misses a person's preferred 동 or site kind
+    newcomers: Weight = 1_500  # per first-timer beyond a station's newcomer share
+    second_post: Weight = 3_000  # per person given a second post
+    change: Weight = 100_000  # replanning: per post given to someone who did not hold it in the plan being changed
+    reserve_change: Weight = 1_000  # replanning: per post given to a person who was on standby (예비인력)
+    reserve_shortfall: Weight = 10_000  # per standby post left empty: reserves come after every real post
 
 
 class Requirement(Frozen):

@@ -48,6 +48,10 @@ def read_plan_folder(plan_dir: Path) -> PlanFolder:
     except (ValueError, KeyError, TypeError):
         raise InputError(summary_path, "summary.json does not name the scenario and staff files", column="inputs",
                          fix="solve the scenario again to write a complete plan") from None
+    for key, path in (("inputs.scenario.path", scenario), ("inputs.staff.path", staff)):
+        if not path.exists():
+            raise InputError(summary_path, "the plan names an input file that is not there", column=key,
+                             value=str(path), fix="run from the folder the plan was made in, or solve again")
     posts = read_posts(plan_dir / "assignments.csv")
     return PlanFolder(path=plan_dir, scenario=scenario, staff=staff, staff_sha256=staff_sha, posts=posts)
 
@@ -105,14 +109,17 @@ def plan_changes(before: tuple[FixedPost, ...], after: Plan, absent: tuple[str, 
         new.setdefault(a.worker_id, []).append(a)
     changes = []
     for worker_id in sorted(set(old) | set(new)):
-        was = tuple(sorted(old.get(worker_id, ()), key=_post_key))
-        now = tuple(sorted(new.get(worker_id, ()), key=_post_key))
-        if {_post_key(p) for p in was} == {_post_key(a) for a in now}:
+        had = {_post_key(p): p for p in old.get(worker_id, ())}
+        has = {_post_key(a): a for a in new.get(worker_id, ())}
+        # posts kept are no change: list only what the person leaves and what they take
+        was = tuple(sorted((p for k, p in had.items() if k not in has), key=_post_key))
+        now = tuple(sorted((a for k, a in has.items() if k not in had), key=_post_key))
+        if not was and not now:
             continue
         if worker_id in absent:
             kind = "absent"
         elif not was:
-            kind = "called"
+            kind = "called" if not had else "moved"  # a second post for someone already placed is a move too
         elif not now:
             kind = "released"
         else:

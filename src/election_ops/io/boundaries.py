@@ -13,7 +13,11 @@ def read_dong_boundaries(path: Path):
     """The features as a GeoDataFrame in WGS84; refuses a missing or unreadable file or one without ``dong``."""
     import geopandas as gpd
 
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise InputError(path, f"cannot read the file ({exc.strerror})", fix="check the boundaries path") from None
+    if not exists:
         raise InputError(path, "file not found", fix="check the boundaries path in the scenario")
     try:
         json.loads(path.read_text(encoding="utf-8-sig"))

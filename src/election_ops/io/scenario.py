@@ -49,7 +49,7 @@ class Scenario(Frozen):
     turnout_scale: Annotated[float, Field(gt=0, le=2)] = 1.0
     covid: bool = True
     staff: Path | None = None
-    seed: int = 0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0  # CP-SAT's random seed is a 32-bit integer
     weights: Weights = Weights()
     time_limit: Annotated[float, Field(gt=0)] = 60.0  # seconds; the solver stops earlier once it proves optimality
     rule_overrides: dict = Field(default_factory=dict)

@@ -60,6 +60,7 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
         "roles.csv": roles_frame(rules),
     }
     out.mkdir(parents=True, exist_ok=True)
+    _sweep_stale_temp_files(out, [*PLAN_FILES, *(extra_files or {})])
     with contextlib.ExitStack() as stack:
         # Entered first, renamed last: summary.json lands only once everything else has.
         tmp = stack.enter_context(atomic_path(out / "summary.json"))
@@ -72,6 +73,13 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
         for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write
             write(stack.enter_context(atomic_path(out / name)))
         # Leaving the stack renames every temp file into place (or, on an error, removes them all).
+
+
+def _sweep_stale_temp_files(out: Path, names: list[str]) -> None:
+    """Remove what a killed run left behind (``.<file>.*.tmp``); a clean exit never leaves any."""
+    for name in names:
+        for stale in out.glob(f".{name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def plan_requirements_frame(demand: Demand, plan: Plan) -> pd.DataFrame:
@@ -199,6 +207,7 @@ def _input_entry(name: str, path: Path) -> dict[str, str]:
     except OSError as exc:
         raise InputError(path, f"cannot read input file '{name}' to record its checksum ({exc.strerror})",
                          fix="pass the files the plan was made from") from None
-    return {"path": str(path), "sha256": digest}
+    # absolute, so the plan can be validated, replanned or reused from any working folder
+    return {"path": str(path.resolve()), "sha256": digest}
 
 
