@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io.boundaries import read_dong_boundaries
 from ..safe_write import write_atomic
 
 WAIT_BINS = (0, 5, 15, 30, 60)  # minutes; the colour scale's steps, 30 = the target
@@ -20,15 +21,19 @@ KIND_KO = {"polling": "투표소", "early": "사전투표소", "counting": "개�
 def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: Path, out: Path, *,
                   title: str, target_min: float = 30.0, label_worst: int = 5) -> int:
     """Write a PNG map; returns the number of stations drawn (polling and early-voting)."""
-    import geopandas as gpd
-    import koreanize_matplotlib  # noqa: F401 - registers the bundled Korean font
+    import warnings
+
     import matplotlib
+
+    with warnings.catch_warnings():  # koreanize-matplotlib still uses distutils' LooseVersion
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import koreanize_matplotlib  # noqa: F401 - registers the bundled Korean font
 
     matplotlib.use("Agg")  # no screen needed
     import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
-    dongs = gpd.read_file(boundaries)
+    dongs = read_dong_boundaries(boundaries)
     frame = sites.copy()
     if waits is not None and len(waits):
         frame = frame.merge(waits[["site_id", "worst_wait_min"]], on="site_id", how="left")
