@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -55,19 +56,19 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except ElectionOpsError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:  # the disk is full, a folder turned read-only: not a bug, but not the input either
             where = exc.filename or "an output file"
-            err_console.print(f"[bold red]error:[/] cannot write {where} ({exc.strerror or exc}); "
+            err_console.print(f"[bold red]error:[/] cannot write {escape(str(where))} ({escape(str(exc.strerror or exc))}); "
                               "earlier output is left as it was", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_INTERNAL) from None
         except Exception as exc:  # a bug: say so plainly; the traceback only on request
             if os.environ.get("ELECTION_OPS_DEBUG"):
                 raise
-            err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
                               "  set ELECTION_OPS_DEBUG=1 to see the traceback, and report it", highlight=False)
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -243,7 +244,7 @@ def replan(
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
     if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
-        err_console.print(f"[yellow]note:[/] {folder.staff} changed since the plan was made; the new pool is used")
+        err_console.print(f"[yellow]note:[/] {escape(str(folder.staff))} changed since the plan was made; the new pool is used")
     ids = parse_absent(absent, {w.id for w in inputs.workers})
     inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
     target = output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"))
@@ -286,7 +287,7 @@ def validate(
     for violation in violations:
         err_console.print(str(violation), highlight=False, markup=False)
     if violations:
-        err_console.print(f"[bold red]{len(violations)} violation(s)[/] in {plan_dir}")
+        err_console.print(f"[bold red]{len(violations)} violation(s)[/] in {escape(str(plan_dir))}")
         raise typer.Exit(EXIT_INPUT)
     console.print(f"{plan_dir}: every hard rule holds")
 
