@@ -476,6 +476,8 @@ def test_local_roster_is_deterministic(local_scenario, tmp_path):
     first, second = ((out / "assignments.csv").read_bytes() for out in outs)
     assert first == second
     assert first.count(b"\n") == 1 + len(plan.assignments) == 1 + demand.total()  # every post filled
+    # the workbook too: its dates come from the election and it holds no timing, so it is byte-identical
+    assert (outs[0] / "roster.xlsx").read_bytes() == (outs[1] / "roster.xlsx").read_bytes()
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:

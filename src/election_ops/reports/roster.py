@@ -324,7 +324,6 @@ def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario
         ["목적함수 값", stats.objective, fmt.float],
         ["하한(best bound)", stats.best_bound, fmt.float],
         ["최적성 격차", gap, fmt.percent],
-        ["풀이 시간(초)", stats.solve_seconds, fmt.float],
         *([f"목적함수: {TERM_KO.get(k, k)}", v, fmt.float] for k, v in plan.objective_terms.items()),
     ]
     _cell(ws, widths, row, 0, "풀이 결과", fmt.caption)
