@@ -250,6 +250,7 @@ REPLAN_ABSENT_SHARE, REPLAN_SEED = 0.10, 2022
 def run_replan(inst: Instance, time_limit: float) -> dict:
     """Solve, drop a seeded 10 % of the people placed, replan: time and how many posts changed."""
     from election_ops.model.problem import FixedPost
+    from election_ops.overlays import mark_unavailable
     from election_ops.replan import changed_assignments
     from election_ops.solve import solve_roster
 
@@ -257,9 +258,7 @@ def run_replan(inst: Instance, time_limit: float) -> dict:
     placed = sorted({a.worker_id for a in plan.assignments})
     rng = np.random.default_rng(REPLAN_SEED)
     absent = set(rng.choice(placed, size=round(REPLAN_ABSENT_SHARE * len(placed)), replace=False).tolist())
-    shifts = tuple(s.id for s in inst.demand.shifts)
-    workers = tuple(w.model_copy(update={"unavailable": w.unavailable + shifts}) if w.id in absent else w
-                    for w in inst.workers)
+    workers = mark_unavailable(inst.workers, absent, tuple(s.id for s in inst.demand.shifts))
     before = tuple(FixedPost(a.worker_id, a.site_id, a.role, a.shift) for a in plan.assignments)
     started = time.perf_counter()
     after = solve_roster(inst.demand, inst.rules, workers, inst.weights, time_limit=time_limit, previous=before)

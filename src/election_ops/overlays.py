@@ -229,13 +229,16 @@ def _ordered(records: list[PrecinctRecord], original: list[PrecinctRecord]) -> l
     return sorted(records, key=lambda p: (p.election, dong_order.get(p.dong, 99), p.number))
 
 
+def mark_unavailable(workers: tuple[Worker, ...], ids: set[str], shifts: tuple[str, ...]) -> tuple[Worker, ...]:
+    """The same pool with the people in ``ids`` unavailable on ``shifts`` (besides what they already were)."""
+    return tuple(w.model_copy(update={"unavailable": tuple(dict.fromkeys(w.unavailable + shifts))}) if w.id in ids
+                 else w for w in workers)
+
+
 def apply_staff_changes(workers: tuple[Worker, ...], changes: StaffChanges) -> tuple[Worker, ...]:
     """Mark a seeded share of the pool unavailable (e.g. 10 % off sick), the same people for the same seed."""
     count = round(changes.unavailable_share * len(workers))
     if count == 0:
         return workers
-    chosen = set(np.random.default_rng(changes.seed).choice(len(workers), size=count, replace=False).tolist())
-    return tuple(
-        w.model_copy(update={"unavailable": tuple(dict.fromkeys(w.unavailable + changes.shifts))}) if i in chosen else w
-        for i, w in enumerate(workers)
-    )
+    chosen = np.random.default_rng(changes.seed).choice(len(workers), size=count, replace=False)
+    return mark_unavailable(workers, {workers[i].id for i in chosen.tolist()}, changes.shifts)

@@ -15,7 +15,7 @@ from .io.district import check_points_inside, load_district
 from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
-from .overlays import apply_layout, apply_staff_changes
+from .overlays import apply_layout, apply_staff_changes, mark_unavailable
 from .solution import Plan
 
 
@@ -88,11 +88,8 @@ def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time
 
 def mark_absent(inputs: Inputs, absent: tuple[str, ...], shifts: tuple[str, ...]) -> Inputs:
     """The same inputs with ``absent`` people unavailable on every shift."""
-    gone = set(absent)
-    workers = tuple(w.model_copy(update={"unavailable": tuple(dict.fromkeys(w.unavailable + shifts))})
-                    if w.id in gone else w for w in inputs.workers)
-    return Inputs(scenario=inputs.scenario, district=inputs.district, rules=inputs.rules, workers=workers,
-                  staff_path=inputs.staff_path)
+    return Inputs(scenario=inputs.scenario, district=inputs.district, rules=inputs.rules,
+                  workers=mark_unavailable(inputs.workers, set(absent), shifts), staff_path=inputs.staff_path)
 
 
 @dataclass(frozen=True)
@@ -116,9 +113,8 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
                  extra_files: dict | None = None) -> None:
     """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost)."""
     from .costs import estimated_cost
-    from .reports.plan_files import write_plan
-
     from .reports.files import save_csv
+    from .reports.plan_files import write_plan
     from .waits import WAITS_COLUMNS, worst_first
 
     inputs = solved.inputs
