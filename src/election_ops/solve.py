@@ -30,9 +30,9 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
     frozen post that cannot be kept.
     """
     if previous:
-        # First try the gentle replan: everyone unaffected keeps their post (hard), only the freed posts are
-        # filled. Presolve removes the fixed part, so this is fast; moves are considered only if it leaves
-        # posts short that the full model might cover.
+        # First try the gentle replan: everyone unaffected keeps their post (hard) and only the freed posts
+        # get candidates, so the model is small and fast; moves are considered only if it leaves posts short
+        # that the full model might cover.
         reserves = {(r.site_kind.value, r.role) for r in rules.roles if r.reserve}
         kinds = {s.id: s.kind.value for s in demand.sites}
         # people on standby are not held in place: they are the first sent to a freed post
