@@ -68,8 +68,10 @@ def reports_errors(command):
         except Exception as exc:  # a bug: say so plainly; the traceback only on request
             if os.environ.get("ELECTION_OPS_DEBUG"):
                 raise
-            err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
-                              "  set ELECTION_OPS_DEBUG=1 to see the traceback, and report it", highlight=False)
+            # the message is withheld: an exception's text may quote a row of the staff pool (personal data)
+            err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} in election-ops\n"
+                              "  set ELECTION_OPS_DEBUG=1 to see the details and traceback, and report it",
+                              highlight=False)
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper
