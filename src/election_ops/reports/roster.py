@@ -23,7 +23,7 @@ import xlsxwriter
 from ..demand import Demand
 from ..domain import SITE_KIND_KO, SiteKind, StaffingRules, Worker
 from ..io.scenario import Scenario
-from ..safe_write import neutralise, write_atomic
+from ..safe_write import neutralise
 from ..solution import Assignment, Plan
 
 SHEETS = ("요약", "투표소별", "부서별", "개인별", "미충원")
@@ -40,16 +40,9 @@ TERM_KO = {
 MAX_WIDTH = 60
 
 
-def write_roster(path: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
-                 plan: Plan) -> None:
-    """Write roster.xlsx atomically (write_plan stages it with the other files instead)."""
-    write_atomic(path, lambda tmp: roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules,
-                                                   workers=workers, plan=plan))
-
-
 def roster_workbook(path: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules,
                     workers: tuple[Worker, ...], plan: Plan, waits: tuple = ()) -> None:
-    """Write the workbook to ``path`` as it stands (no temp file)."""
+    """Write the workbook to ``path`` as it stands (``write_plan`` stages it as a temp file with the others)."""
     view = _View(demand, rules, workers)
     election = scenario.election
     book = xlsxwriter.Workbook(str(path), {
