@@ -160,11 +160,16 @@ def _district_outline(path: Path, known_dongs: set[str]):
     return frame.to_crs(METRIC_CRS).union_all().buffer(BOUNDARY_TOLERANCE_M)
 
 
-def _check_inside(table: Table, row: int, lon: float, lat: float, outline) -> None:
+def _inside(outline, lon: float, lat: float) -> bool:
+    """Whether a WGS84 point lies within the district's (buffered, metric) outline."""
     from shapely.geometry import Point
 
     x, y = to_metric(lon, lat)
-    if not outline.contains(Point(float(x), float(y))):
+    return outline.contains(Point(float(x), float(y)))
+
+
+def _check_inside(table: Table, row: int, lon: float, lat: float, outline) -> None:
+    if not _inside(outline, lon, lat):
         raise table.error(row, "lon", f"{lon}, {lat}", "site lies outside the district's 동 boundaries",
                           "check the coordinates (WGS84: lon about 126-130, lat about 33-39 in Korea) and that lon/lat are not swapped")
 
@@ -172,12 +177,11 @@ def _check_inside(table: Table, row: int, lon: float, lat: float, outline) -> No
 def check_points_inside(boundaries: Path, district: District, points: list[tuple[str, float, float]],
                         source: str | Path) -> None:
     """Refuse a point (e.g. a station a scenario moves or adds) outside the district's 동 boundaries."""
+    if not points:
+        return  # no need to read the boundaries again
     outline = _district_outline(boundaries, {d.id for d in district.dongs})
     for column, lon, lat in points:
-        x, y = to_metric(lon, lat)
-        from shapely.geometry import Point
-
-        if not outline.contains(Point(float(x), float(y))):
+        if not _inside(outline, lon, lat):
             raise InputError(source, "the point lies outside the district's 동 boundaries", column=column,
                              value=f"{lon}, {lat}",
                              fix="check the coordinates (WGS84 lon, lat) and that they are not swapped")
