@@ -252,7 +252,7 @@ def run_replan(inst: Instance, time_limit: float) -> dict:
     from election_ops.model.problem import FixedPost
     from election_ops.overlays import mark_unavailable
     from election_ops.replan import changed_assignments
-    from election_ops.solve import solve_roster
+    from election_ops.model.solve import solve_roster
 
     plan = solve_roster(inst.demand, inst.rules, inst.workers, inst.weights, time_limit=time_limit)
     placed = sorted({a.worker_id for a in plan.assignments})

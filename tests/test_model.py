@@ -28,7 +28,7 @@ from election_ops.model.problem import build_problem
 from election_ops.pipeline import load_inputs, plan_demand, plan_roster
 from election_ops.reports.plan_files import write_plan
 from election_ops.solution import Plan
-from election_ops.solve import explain_shortfall, solve_roster
+from election_ops.model.solve import explain_shortfall, solve_roster
 from election_ops.validate import validate_plan
 
 runner = CliRunner()

@@ -388,7 +388,7 @@ def test_unreadable_summary_is_an_input_error(plan):
 
 
 def test_availability_agrees_with_eligibility_module():
-    from election_ops.eligibility import blocks
+    from election_ops.model.eligibility import blocks
     from election_ops.validate import _blocks
 
     ids = ["early", "early-1", "early-2", "eday", "count"]

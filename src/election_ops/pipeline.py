@@ -72,7 +72,7 @@ def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time
     """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep."""
     from .model.problem import FixedPostError  # the solver loads only when a roster is asked for
     from .replan import read_posts
-    from .solve import solve_roster
+    from .model.solve import solve_roster
 
     s = inputs.scenario
     frozen = read_posts(freeze) if freeze is not None else ()

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..demand import Demand
 from ..domain import RoleRule, Site, SiteKind, StaffingRules, Worker
-from ..eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
+from .eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
 from ..geo import distance_matrix_m
 from .departments import allocate_home_dongs, fair_targets
 

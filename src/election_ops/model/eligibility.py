@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .domain import RoleRule, Shift, Worker
+from ..domain import RoleRule, Shift, Worker
 
 GRADE_KO = "{}급"
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from .demand import Demand
-from .domain import StaffingRules, Weights, Worker
+from ..demand import Demand
+from ..domain import StaffingRules, Weights, Worker
 from .eligibility import ineligibility, is_available, requirement_text
-from .model.cpsat import SolverResult, solve_cpsat
-from .model.formulation import Formulation, formulate
-from .model.problem import FixedPost, Problem, build_problem
-from .model.scoring import score
-from .solution import Assignment, Plan, Shortfall, SolveStats
+from .cpsat import SolverResult, solve_cpsat
+from .formulation import Formulation, formulate
+from .problem import FixedPost, Problem, build_problem
+from .scoring import score
+from ..solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
