@@ -74,8 +74,8 @@ class LayoutChanges(Frozen):
 
 class StaffChanges(Frozen):
     unavailable_share: Annotated[float, Field(ge=0, le=1)] = 0.0
-    seed: int = 0
-    shifts: tuple[str, ...] = ("early", "eday", "count")  # what the chosen people cannot work
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # numpy's generator takes no negative seed
+    shifts: tuple[str, ...] = ("early", "eday", "count")  # what the chosen people cannot work; checked against the rules
 
 
 def apply_layout(district: District, changes: LayoutChanges, register_election: str, source: str) -> District:
@@ -115,7 +115,7 @@ def _merge(precincts: list[PrecinctRecord], sites: list[Site], merge: Merge, cur
     for p in precincts:
         if p.id in merge.precincts:
             by_election.setdefault(p.election, []).append(p)
-    for election, parts in by_election.items():
+    for parts in by_election.values():
         base = next((p for p in parts if p.id == merge.into), parts[0])
         keep.append(base.model_copy(update={
             "id": merge.into,
