@@ -28,6 +28,8 @@ def close_matches(name: object, known: Iterable[str], n: int = 3) -> list[str]:
     known = sorted(set(known))
     text = unicodedata.normalize("NFC", str(name)).strip()
     same_case = [k for k in known if k.lower() == text.lower()]
+    if same_case:  # Eday -> eday: the one meant, without look-alikes beside it
+        return same_case[:n]
     by_lower: dict[str, str] = {}
     for k in known:
         by_lower.setdefault(k.lower(), k)
