@@ -96,7 +96,7 @@ class InputError(ElectionOpsError):
         return text
 
 
-def _cut(text: str, limit: int = 200) -> str:
+def _cut(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -140,9 +140,13 @@ def _check_lengths(path: Path, records: list[list[str]]) -> None:
 
 
 def _column_name(records: list[list[str]], c: int) -> str:
+    """The header's name for column ``c``, or its position when the header cell is no plain short name
+    (a quote opened in the header can make it hold the rows below: never quote those)."""
     header = records[0] if records else []
     name = header[c].strip() if c < len(header) else ""
-    return name or f"column {c + 1}"
+    if not name or len(name) > MAX_QUOTED_CHARS or LINE_BREAKS.search(name) or CONTROL.search(name):
+        return f"column {c + 1}"
+    return name
 
 
 def _check_unpacked(path: Path, raw: bytes) -> None:
@@ -308,6 +312,9 @@ def read_table(
     known = {c.name for c in columns}
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
+        if LINE_BREAKS.search(name):  # a quoted header cell running over lines would quote the rows below
+            raise InputError(path, f"header cell {position} runs over several lines", row=1, column=f"column {position}",
+                             fix='write each column name on row 1 only; check for a stray quote (")')
         if name in seen:
             raise InputError(path, f"column {quoted(name)} appears twice in the header", row=1, fix="delete one of them")
         seen.add(name)
@@ -347,9 +354,9 @@ def read_table(
                 raise InputError(path, f"the text has {len(text):,} characters, more than the {col.max_length:,} "
                                  f"allowed in this column", row=line, column=col.name, value=shown,
                                  fix=f"shorten it {col.hint}".strip())
-            if LINE_BREAKS.search(text):
-                raise InputError(path, "the cell holds a line break or tab", row=line, column=col.name, value=shown,
-                                 fix="write the value on one line")
+            if LINE_BREAKS.search(text):  # never quoted: a quote opened here may have swallowed the rows below
+                raise InputError(path, "the cell holds a line break or tab", row=line, column=col.name,
+                                 fix='write the value on one line; check for a stray quote (") in this row')
             try:
                 value = _convert(text, col)
             except ValueError as exc:
