@@ -264,7 +264,8 @@ def replan(
     write_solved(solved, target, extra_summary=summary, extra_files={
         "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
         "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
-                                                       election_day=election_day)})
+                                                       election_day=election_day, plan=plan,
+                                                       election=inputs.scenario.election.name)})
     _print_plan(inputs.scenario, demand_result, plan, target)
     by = summary["replan"]["by_change"]
     console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
