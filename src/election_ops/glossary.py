@@ -146,8 +146,8 @@ WAIT_STAGES = _terms(
 WAIT_NOTES = _terms(  # StationWait.note, in Korean
     ("room", "가장 붐비는 {hour}시 {worst}분 대기({stage}), 목표 {target}분 초과: 발급대를 늘리세요(공간 여유 있음)",
      "worst hour waits over target: staff more desks (the room has space)"),
-    ("capacity", "가장 붐비는 {hour}시 {worst}분 대기({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
-                 "투표소를 나누거나 더 넓은 장소로 옮기세요",
+    ("capacity", ("가장 붐비는 {hour}시 {worst}분 대기({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
+                  "투표소를 나누거나 더 넓은 장소로 옮기세요"),
      "worst hour waits over target even with every desk the room holds: split the station or a bigger room"),
     ("no_end", "대기가 끝나지 않음", "the line never clears"),
 )
@@ -309,8 +309,8 @@ def markdown() -> str:
              "Generated from `src/election_ops/glossary.py` (`python -m election_ops.glossary > docs/glossary.md`);",
              "a test checks this file matches it. Role names shown in a plan come from the rules file, which uses",
              "these names.", "",
-             f"The reporting time (집합 시간) is {REPORT_BEFORE_MIN} minutes before a shift starts "
-             "(`REPORT_BEFORE_MIN`).", ""]
+             f"The reporting time (집합 시간) is {REPORT_BEFORE_MIN} minutes before a shift starts (`REPORT_BEFORE_MIN`).",
+             ""]
     for title, terms in GROUPS.values():
         lines += [f"## {title}", "", "| code | 한국어 | English |", "|---|---|---|"]
         for term in terms.values():

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
 from ..glossary import REQUIREMENTS, SHIFTS, ko
-from .eligibility import ineligibility, is_available, requirement_text, requirement_text_ko
+from ..solution import Assignment, Plan, Shortfall, SolveStats
 from .cpsat import SolverResult, solve_cpsat
+from .eligibility import ineligibility, is_available, requirement_text, requirement_text_ko
 from .formulation import Formulation, formulate
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
-from ..solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
@@ -169,8 +169,8 @@ def shortfall_cause(problem: Problem, g: int, busy: dict[int, list[int]]) -> tup
     if not available:
         return ("all_unavailable", {**requirement, "qualified": f"{len(qualified):,}", "shift": ko(SHIFTS, group.shift),
                                     "shift_code": group.shift},
-                f"all {len(qualified)} people who meet the requirements ({requirement_text(rule)}) are unavailable "
-                f"on shift {group.shift}")
+                (f"all {len(qualified)} people who meet the requirements ({requirement_text(rule)}) are unavailable "
+                 f"on shift {group.shift}"))
     # every shift that overlaps this one: the union of the overlap sets that hold it
     clashing = {shift for c in problem.cliques if group.shift in c for shift in c} | {group.shift}
     clashes = {w: [h for h in busy.get(w, ()) if problem.groups[h].shift in clashing] for w in available}

@@ -13,12 +13,13 @@ from datetime import datetime, time
 from pathlib import Path
 
 import pandas as pd
+
 from ..demand import Demand
 from ..domain import Worker
+from ..glossary import CHANGES, ko
 from ..replan import Change
 from ..solution import Plan
 from .files import save_csv
-from ..glossary import CHANGES, ko
 from .roster import UNFILLED, Formats, PageSetup, grade_text, new_workbook, table_sheet
 
 CHANGE_COLUMNS = ["change", "worker_id", "department", "from_site_id", "from_role", "from_shift",

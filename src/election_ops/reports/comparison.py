@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from ..safe_write import write_atomic, write_text_atomic
+
 from ..glossary import COMPARISON, ROLES, SITE_KINDS, SOLVER_STATUS, ko
+from ..safe_write import write_atomic, write_text_atomic
 from .roster import Formats, PageSetup, new_workbook, table_sheet
 
 

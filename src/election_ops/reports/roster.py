@@ -34,9 +34,22 @@ import xlsxwriter
 from ..costs import cost_by_class
 from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
-from ..glossary import (ALLOWANCE_CLASSES, DOCUMENT, LOCATION_SOURCES, OBJECTIVE_TERMS, SHIFTS, SITE_KIND_SHORT,
-                        SITE_KINDS, SOLVER_STATUS, SUMMARY, date_ko, ko, report_time_ko, shift_when_ko, wait_note_ko,
-                        won)
+from ..glossary import (
+    ALLOWANCE_CLASSES,
+    DOCUMENT,
+    LOCATION_SOURCES,
+    OBJECTIVE_TERMS,
+    SHIFTS,
+    SITE_KIND_SHORT,
+    SITE_KINDS,
+    SOLVER_STATUS,
+    SUMMARY,
+    date_ko,
+    ko,
+    report_time_ko,
+    shift_when_ko,
+    wait_note_ko,
+)
 from ..io.scenario import Scenario
 from ..safe_write import neutralise
 from ..solution import Assignment, Plan
@@ -578,7 +591,7 @@ def _summary_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan, s
 
 
 def _result_rows(plan: Plan, scenario: Scenario) -> list[list]:
-    """The plan's status in words an official reads: no solver jargon."""
+    """The plan's status in words an official reads: no solver jargon, and no solve time (same plan, same bytes)."""
     stats = plan.stats
     election = scenario.election
     try:
@@ -598,7 +611,6 @@ def _result_rows(plan: Plan, scenario: Scenario) -> list[list]:
         ["사전투표일", ", ".join(date_ko(d) for d in election.early_days)],
         [ko(SUMMARY, "status"), ko(SOLVER_STATUS, stats.status, stats.status)],
         ["최적 여부", quality],
-        [ko(SUMMARY, "solve_seconds"), f"{stats.solve_seconds:,.1f}"],
     ]
     rows += [[f"{ko(SUMMARY, 'term')}: {ko(OBJECTIVE_TERMS, k)}", f"{v:,.0f}"] for k, v in plan.objective_terms.items()]
     return rows
