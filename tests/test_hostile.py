@@ -206,6 +206,8 @@ def broken_files(rows: list[list[str]]) -> dict[str, str]:
     cases["long-name"] = good.replace(NAMES[7], NAMES[7] * 40)
     cases["line-break-in-name"] = good.replace(NAMES[9], f'"{NAMES[9]}\n{NAMES[10]}"')
     cases["line-break-in-department"] = good.replace("마을자치과", '"마을\n자치과"', 1)
+    cases["tab-in-id"] = good.replace("W0004", "W0\t004")
+    cases["cr-in-id"] = good.replace("W0004", '"W0\r004"')
     cases["extra-cells"] = lines[0] + lines[1].rstrip("\n") + ",x,y\n" + "".join(lines[2:])
     cases["blank-header-over-data"] = lines[0].rstrip("\n") + ",\n" + lines[1].rstrip("\n") + f",{NAMES[1]}\n" + \
         "".join(lines[2:])

@@ -80,18 +80,28 @@ def read_cells(path: Path) -> tuple[list[str], list[list[str]]]:
     Refuses a special or oversized file (``files.read_input``), a control character (NUL,
     ...) anywhere and a cell longer than Excel's ``EXCEL_CELL_CHARS``, naming row and column.
     """
+    header, rows, _ = _read_records(path)
+    return header, rows
+
+
+def _read_records(path: Path) -> tuple[list[str], list[list[str]], bool]:
+    """``read_cells`` and whether no cell can hold a line break or tab (so per-cell checks may be skipped)."""
     xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     raw = read_input(path, "xlsx" if xlsx else "csv")
-    records = _read_xlsx(path, raw) if xlsx else _read_csv(path, decode(path, raw))
+    if xlsx:
+        records, one_line = _read_xlsx(path, raw), False
+    else:
+        records, one_line = _read_csv(path, decode(path, raw))
     records = [[cell.strip() for cell in rec] for rec in records]
     while records and not any(records[-1]):
         records.pop()
     if not records:
         raise InputError(path, "the file is empty", fix="add a header row and data rows")
-    return records[0], records[1:]
+    return records[0], records[1:], one_line
 
 
-def _read_csv(path: Path, text: str) -> list[list[str]]:
+def _read_csv(path: Path, text: str) -> tuple[list[list[str]], bool]:
+    """The records, and whether every record sits on one line with no tab (no cell holds a line break)."""
     if not unicodedata.is_normalized("NFC", text):  # text from a Mac: 독산1동 as decomposed jamo
         text = unicodedata.normalize("NFC", text)
     bad = CONTROL.search(text)
@@ -115,8 +125,13 @@ def _read_csv(path: Path, text: str) -> list[list[str]]:
         else:
             problem, fix = "not a readable CSV file", "save it again as CSV"
         raise InputError(path, problem, row=row, fix=fix) from None
-    _check_lengths(path, records)
-    return records
+    # a record spanning lines uses more line ends than there are records; a lone CR or a tab may sit in a cell
+    ends = text.count("\n") + (0 if text.endswith("\n") else 1)
+    one_line = ends <= len(records) and text.count("\r") == text.count("\r\n") and \
+        not any(c in text for c in "\t\x85\u2028\u2029")
+    if not one_line or len(text) > EXCEL_CELL_CHARS and max(map(len, text.splitlines())) > EXCEL_CELL_CHARS:
+        _check_lengths(path, records)  # else no line, and so no cell, is that long
+    return records, one_line
 
 
 def _refuse_control(path: Path, records: list[list[str]], char: str) -> None:
@@ -307,7 +322,7 @@ def read_table(
     ``extra_columns`` lets other columns through unread (a list of absentees may carry names
     and reasons); otherwise an unknown column is an error, since it is usually a typo.
     """
-    header, records = read_cells(path)
+    header, records, one_line = _read_records(path)
     header, records = _drop_blank_columns(path, header, records)
     known = {c.name for c in columns}
     seen: set[str] = set()
@@ -354,7 +369,7 @@ def read_table(
                 raise InputError(path, f"the text has {len(text):,} characters, more than the {col.max_length:,} "
                                  f"allowed in this column", row=line, column=col.name, value=shown,
                                  fix=f"shorten it {col.hint}".strip())
-            if LINE_BREAKS.search(text):  # never quoted: a quote opened here may have swallowed the rows below
+            if not one_line and LINE_BREAKS.search(text):  # never quoted: a quote opened here may have swallowed the rows below
                 raise InputError(path, "the cell holds a line break or tab", row=line, column=col.name,
                                  fix='write the value on one line; check for a stray quote (") in this row')
             try:
