@@ -361,6 +361,12 @@ def test_stage_role_must_be_a_role_of_the_rules(project):
     assert info.value.value == "register_chek" and "register_check" in info.value.fix
 
 
+def test_allowance_for_an_unknown_role_class_is_refused(project):
+    with pytest.raises(InputError) as info:
+        load_inputs(_scenario(project, "rule_overrides: {allowances: {managr: 190000}}\n"))
+    assert info.value.value == "managr" and "'manager'" in info.value.fix
+
+
 def test_layout_and_absent_ids_suggest_close_matches():
     assert close_matches("Eday", ["eday", "early", "count"]) == ["eday"]
     assert "W0012" in close_matches("W012", ["W0012", "X9"])

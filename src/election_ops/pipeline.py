@@ -16,7 +16,8 @@ from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
 from .overlays import apply_layout, apply_staff_changes, mark_unavailable
-from .references import check_staff_changes, check_wait_ids, shift_ids
+from .costs import ROLE_CLASSES
+from .references import check_allowance_classes, check_staff_changes, check_wait_ids, shift_ids
 from .solution import Plan
 
 
@@ -52,6 +53,7 @@ def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: b
                          column="election.kind", value=scenario.election.kind.value,
                          fix="name the rules file for this kind of election, or correct election.kind")
     check_wait_ids(rules, district, scenario.rules, scenario.path, scenario.rule_overrides)
+    check_allowance_classes(rules, scenario.rules, ROLE_CLASSES)
     shifts = shift_ids(scenario.election, rules)
     check_staff_changes(scenario.staff_changes.shifts, shifts, scenario.path)
     if not (with_staff or staff):

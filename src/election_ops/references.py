@@ -52,3 +52,11 @@ def check_wait_ids(rules: StaffingRules, district: District, rules_path: Path, s
             path, prefix = source("stage_roles")
             raise InputError(path, "a role the rules file does not have", column=f"{prefix}waits.stage_roles.{stage}",
                              value=role, fix=did_you_mean(role, roles))
+
+
+def check_allowance_classes(rules: StaffingRules, rules_path: Path, classes: tuple[str, ...]) -> None:
+    """``allowances`` must name role classes (a misspelt one would pay nobody, silently)."""
+    for name in rules.allowances:
+        if name not in classes:
+            raise InputError(rules_path, "an allowance for an unknown role class: it would pay nobody",
+                             column="allowances", value=name, fix=did_you_mean(name, classes))
