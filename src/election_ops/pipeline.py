@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .costs import ROLE_CLASSES
 from .demand import Demand, compute_demand
 from .domain import District, StaffingRules, Worker
 from .errors import InputError
@@ -16,7 +17,6 @@ from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
 from .overlays import apply_layout, apply_staff_changes, mark_unavailable
-from .costs import ROLE_CLASSES
 from .references import check_allowance_classes, check_staff_changes, check_wait_ids, shift_ids
 from .solution import Plan
 
