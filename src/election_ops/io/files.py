@@ -101,3 +101,14 @@ def read_input(path: Path, kind: str) -> bytes:
     raw = b"".join(chunks)
     _check_size(path, len(raw), kind)  # a file that grew while it was read
     return raw
+
+
+def read_json(path: Path) -> object:
+    """A JSON file (a plan folder's summary.json) read through ``read_input``; broken JSON is an InputError."""
+    import json
+
+    raw = read_input(path, "json")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise InputError(path, "not a readable JSON file", fix="restore the file (it is written by election-ops)") from None
