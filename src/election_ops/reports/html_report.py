@@ -47,7 +47,7 @@ svg.map{width:100%;height:auto;background:#eef3f8;border:1px solid #ccd;border-r
 .legend{display:flex;flex-wrap:wrap;gap:6px 14px;font-size:.85em;margin:8px 0}
 .legend .cap{font-weight:bold}.key i{display:inline-block;width:12px;height:12px;border:1px solid #333;
 margin-right:4px;vertical-align:-1px}.shape{margin-right:3px}
-#detail h3{margin:0 0 4px}#detail .muted{color:#666}
+#detail h3{margin:0 0 4px}#detail td:nth-child(3){white-space:nowrap}#detail .muted{color:#666}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border:1px solid #d5d9e0;padding:4px 7px;text-align:left;vertical-align:top}
 th{background:#eef1f6;position:sticky;top:0}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -133,8 +133,8 @@ def plan_report_html(ctx: PlanContext) -> str:
                  f"필요 {required[site.id]:,}명 · 배치 {assigned[site.id]:,}명" + (
                      f" · {TERMS['short']} {short[site.id]:,}명" if short[site.id] else "")]
         if w is not None:
-            facts.append(f"최장 대기 {minutes_ko(worst)}" + (f" ({w.worst_hour}, {STAGE_KO.get(w.bottleneck, w.bottleneck)})"
-                                                          if w.worst_hour and math.isfinite(worst) else ""))
+            facts.append(_worst_fact(worst) + (f" ({w.worst_hour}, {STAGE_KO.get(w.bottleneck, w.bottleneck)})"
+                                               if w.worst_hour and math.isfinite(worst) else ""))
         facts = [f for f in facts if f]
         stations.append(MapStation(id=site.id, name=site.name, kind=site.kind.value, lon=site.lon, lat=site.lat,
                                    worst_wait=worst, electors=load.electors if load else 0,
@@ -160,6 +160,11 @@ def plan_report_html(ctx: PlanContext) -> str:
     first = ranked[0].site_id if ranked else (ctx.demand.sites[0].id if ctx.demand.sites else "")
     return _page(title, subtitle, "".join(body), data, first=first,
                  footer=f"election-ops {__version__} · 시나리오 {scenario.id} · seed {scenario.seed}")
+
+
+def _worst_fact(minutes: float | None) -> str:
+    """최장 대기 12분; an unbounded wait says so in its own words."""
+    return TERMS["unbounded_wait"] if minutes is not None and math.isinf(minutes) else f"최장 대기 {minutes_ko(minutes)}"
 
 
 def _page(title: str, subtitle: str, body: str, data: dict, *, first: str = "", footer: str = "") -> str:
@@ -394,7 +399,7 @@ def _plan_stations(plan, k: int, data: dict) -> list[MapStation]:
         facts = [f"선거인 {electors:,}명" if electors else "", f"필요 {int(need.get(row.site_id, 0)):,}명"
                  + (f" · 배치 {int(got.get(row.site_id, 0)):,}명" if got else "")]
         if w is not None:
-            facts.append(f"최장 대기 {minutes_ko(worst)}" + (f" ({w.worst_hour})" if worst is not None
+            facts.append(_worst_fact(worst) + (f" ({w.worst_hour})" if worst is not None
                                                           and math.isfinite(worst) and isinstance(w.worst_hour, str) else ""))
         facts = [f for f in facts if f]
         key = f"{k}:{row.site_id}"
