@@ -443,6 +443,11 @@ def staff_generate(
     console.print(f"wrote {len(frame)} people to {out}")
 
 
+from .cli_district import district_app  # imported last: it uses this module's helpers
+
+app.add_typer(district_app, name="district")
+
+
 def run() -> None:  # pragma: no cover - console entry for python -m
     app(prog_name="election-ops")
 
