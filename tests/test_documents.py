@@ -1,178 +1,135 @@
-"""notices.pdf and report.html: what they say, that they say it in Korean, and the same bytes every time.
+"""The documents in Korean: the glossary, a real roster with shortfalls read cell by cell, allowances and budget.
 
-The plan is the shipped presidential scenario solved for real (conftest ``solved_presidential``).
-The browser checks of report.html are in test_browser.py.
+The plan is a real solve of the presidential scenario with a pool cut to 450 people, so
+posts go short (with reasons) and waits run over target (with notes).
 """
 
 from __future__ import annotations
 
-import csv
-import dataclasses
+import json
 import math
 import re
-from collections import Counter
-from pathlib import Path
+from datetime import datetime
 
 import pytest
-from pypdf import PdfReader
+from openpyxl import load_workbook
 
-from election_ops.pipeline import station_waits_of, write_solved
-from election_ops.reports.context import PlanContext, reporting_time, shift_dates, shift_hours
-from election_ops.reports.html_report import plan_report_html
-from election_ops.reports.notices import write_notices_pdf
-from election_ops.reports.svgmap import UNBOUNDED_COLOUR, WAIT_COLOURS, MapStation, map_svg, wait_colour
+from election_ops import glossary
+from election_ops.costs import cost_by_class
+from election_ops.glossary import SHORTFALL_REASONS, shortfall_reason, wait_note_ko
+from election_ops.pipeline import Inputs, solve_plan, write_solved
 
-
-@pytest.fixture(scope="module")
-def ctx(solved_presidential) -> PlanContext:
-    inputs = solved_presidential.inputs
-    return PlanContext(scenario=inputs.scenario, demand=solved_presidential.demand, rules=inputs.rules,
-                       workers=inputs.workers, plan=solved_presidential.plan, waits=station_waits_of(solved_presidential))
+ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+HEADER_FILL = "FFDDEBF7"  # Formats.header: a header row's cells
+BUDGET = 100_000_000
 
 
 @pytest.fixture(scope="module")
-def pages(written_plan) -> list[str]:
-    return [page.extract_text() for page in PdfReader(written_plan / "notices.pdf").pages]
+def short_plan(presidential_inputs, tmp_path_factory):
+    from election_ops.io.staff import load_staff
+
+    staff = load_staff(presidential_inputs.scenario.staff, presidential_inputs.district)
+    scenario = presidential_inputs.scenario.model_copy(update={"budget_krw": BUDGET})
+    inputs = Inputs(scenario=scenario, district=presidential_inputs.district, rules=presidential_inputs.rules,
+                    workers=staff[:450], staff_path=presidential_inputs.scenario.staff)
+    solved = solve_plan(inputs, time_limit=5)
+    out = tmp_path_factory.mktemp("short")
+    write_solved(solved, out)
+    return solved, out
 
 
-def _assignments(folder: Path) -> list[dict[str, str]]:
-    with open(folder / "assignments.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def test_docs_glossary_is_generated_from_the_module(repo_root):
+    assert (repo_root / "docs" / "glossary.md").read_text(encoding="utf-8") == glossary.markdown(), (
+        "regenerate it: python -m election_ops.glossary > docs/glossary.md")
 
 
-def test_the_plan_folder_holds_both_documents(written_plan):
-    assert (written_plan / "notices.pdf").stat().st_size > 10_000
-    assert (written_plan / "report.html").stat().st_size > 10_000
-    assert not list(written_plan.glob(".*.tmp"))
+def test_glossary_holds_the_terms_the_issue_names():
+    words = {t.ko for _, terms in glossary.GROUPS.values() for t in terms.values()}
+    assert {"투표소", "사전투표소", "개표소", "투표관리관", "투표사무원", "예비인력", "최적 배치 (증명됨)",
+            "더 나은 배치가 없음을 확인"} <= words
+    for _, terms in glossary.GROUPS.values():
+        assert all(code == t.code for code, t in terms.items())
 
 
-def test_one_notice_page_per_person_placed(pages, written_plan, ctx):
-    people = {row["worker_id"] for row in _assignments(written_plan)}
-    assert len(pages) == len(people) == 799
-    ids = [re.search(r"직원번호 (\S+)", text).group(1) for text in pages]
-    assert sorted(ids) == sorted(people)
+def test_every_shortfall_reason_renders_without_placeholders():
+    details = {"people": "W1", "requirement": "6급 이상", "qualified": "3", "shift": "선거일투표", "shift_code": "eday",
+               "available": "2", "details": ": 2명은 최대 2회 배치에 도달", "details_en": ": 2 already hold the maximum",
+               "free": "1"}
+    for code in SHORTFALL_REASONS:
+        text = shortfall_reason(code, details)
+        assert "{" not in text and text and re.search("[가-힣]", text), code
+        assert not ENGLISH_WORD.search(text.replace("time-limit", "")), (code, text)
+    assert shortfall_reason("unknown-code", ()) == "사유 미상"
 
 
-def test_notices_are_sorted_by_department_then_name(pages, ctx):
-    ids = [re.search(r"직원번호 (\S+)", text).group(1) for text in pages]
-    keys = [(ctx.department(i), ctx.name(i), i) for i in ids]
-    assert keys == sorted(keys)
+def test_wait_notes_in_korean():
+    assert wait_note_ko(meets_target=True, capacity_limited=False, worst_min=5, best_min=5, hour="11:00",
+                        stage="register", target_min=30) == ""
+    note = wait_note_ko(meets_target=False, capacity_limited=True, worst_min=95.4, best_min=math.inf, hour="09:00",
+                        stage="early_out", target_min=30)
+    assert note.startswith("가장 붐비는 9시 95분 대기(관외 발급)") and "대기가 끝나지 않음" in note
 
 
-def test_a_notice_says_who_where_when_and_what_it_pays(pages, ctx):
-    """Every page names the person, their department, site, role, dates, times, place, manager and allowance."""
-    for text in pages:
-        worker_id = re.search(r"직원번호 (\S+)", text).group(1)
-        flat = text.replace("\n", " ")
-        assert f"{ctx.name(worker_id)} 님" in flat
-        assert ctx.department(worker_id) in flat
-        for post in ctx.posts_by_worker[worker_id]:
-            shift = ctx.shifts[post.shift]
-            assert ctx.sites[post.site_id].name in flat
-            assert ctx.role_name(post) in flat
-            for expected in (shift_dates(shift), reporting_time(shift), shift_hours(shift), f"{ctx.allowance(post):,}원"):
-                assert expected in flat, (worker_id, expected)
-        for label in ("근무 안내", "집합 시간", "근무 시간", "근무 장소", "책임자", "수당(예상)", "문의"):
-            assert label in flat
-        assert not re.search(r"[A-Za-z]{4,}", flat), flat  # Korean only (ids such as W0423 are short)
+def test_dates_and_hours_read_the_korean_way():
+    assert glossary.shift_when_ko(datetime(2022, 3, 9, 6), datetime(2022, 3, 9, 19, 30)) == "2022. 3. 9.(수) 06:00–19:30"
+    assert glossary.report_time_ko(datetime(2022, 3, 9, 6)) == "05:30"
+    assert glossary.won(1234000) == "1,234,000원"
 
 
-def test_a_clerk_is_told_to_call_the_station_manager(pages, ctx):
-    manager_of: dict[tuple[str, str], set[str]] = {}  # the counting site has two leads: either will do
-    for a in ctx.plan.assignments:
-        if ctx.is_lead(a):
-            manager_of.setdefault((a.site_id, a.shift), set()).add(ctx.name(a.worker_id))
+def test_no_english_word_in_the_roster_outside_code_and_id_columns(short_plan):
+    _, out = short_plan
+    book = load_workbook(out / "roster.xlsx")
     checked = 0
-    for text in pages:
-        worker_id = re.search(r"직원번호 (\S+)", text).group(1)
-        post = ctx.posts_by_worker[worker_id][0]
-        if ctx.is_lead(post) or (post.site_id, post.shift) not in manager_of:
-            continue
-        flat = text.replace("\n", " ")
-        assert any(name in flat for name in manager_of[(post.site_id, post.shift)]), worker_id
-        checked += 1
-    assert checked > 600
+    for ws in book.worksheets:
+        codes: set[int] = set()
+        for row in ws.iter_rows():
+            if any(c.fill.fgColor.rgb == HEADER_FILL for c in row if c.value is not None):
+                codes = {c.column for c in row if isinstance(c.value, str) and ("코드" in c.value or "번호" in c.value)}
+                continue
+            for cell in row:
+                if isinstance(cell.value, str) and cell.column not in codes:
+                    checked += 1
+                    assert not ENGLISH_WORD.search(cell.value), (ws.title, cell.coordinate, cell.value)
+    assert checked > 5000
 
 
-def test_times_read_as_an_official_writes_them(ctx):
-    eday, early, count = ctx.shifts["eday"], ctx.shifts["early"], ctx.shifts["count"]
-    assert shift_dates(eday) == "2022년 3월 9일(수)"
-    assert (shift_hours(eday), reporting_time(eday)) == ("05:00~20:00", "04:00")
-    assert shift_dates(early) == "2022년 3월 4일(금), 3월 5일(토)"
-    assert (shift_hours(early), reporting_time(early)) == ("매일 05:00~19:00", "매일 04:00")
-    assert shift_dates(count) == "2022년 3월 9일(수)"
-    assert (shift_hours(count), reporting_time(count)) == ("18:00~다음 날 04:00", "17:00")
+def test_shortfall_reasons_are_korean_in_the_roster_and_coded_in_the_csv(short_plan):
+    solved, out = short_plan
+    assert solved.plan.short_posts > 0
+    ws = load_workbook(out / "roster.xlsx")["미충원"]
+    header = [c.value for c in ws[1]]
+    reasons = [row[header.index("사유")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert reasons and all(re.search("[가-힣]", r) for r in reasons)
+    csv_text = (out / "shortfalls.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].endswith(",reason,reason_code")
+    codes = {line.rsplit(",", 1)[1] for line in csv_text.splitlines()[1:]}
+    assert codes and codes <= set(SHORTFALL_REASONS)
 
 
-def test_allowances_add_up_to_the_plans_cost(ctx):
-    """With no post short, the notices' allowances add up to the cost estimate in summary.json."""
-    from election_ops.costs import estimated_cost
+def test_summary_sheet_has_no_solver_jargon_and_shows_cost_and_budget(short_plan):
+    solved, out = short_plan
+    rows = [row for row in load_workbook(out / "roster.xlsx")["요약"].iter_rows(values_only=True)]
+    text = " ".join(str(v) for row in rows for v in row if v is not None)
+    for jargon in ("OPTIMAL", "FEASIBLE", "목적함수", "best bound", "하한", "최적성 격차"):
+        assert jargon not in text
+    labels = {row[0] for row in rows}
+    assert {"투표관리관", "투표사무원", "개표사무원", "예산", "필요 수당"} <= labels
+    classes = {c.role_class: c for c in cost_by_class(solved.demand, solved.inputs.rules, solved.plan)}
+    total = sum(c.required_krw for c in classes.values())
+    assert total == 123_490_000  # 71 managers, 656 clerk posts (+72 early: two days each), 72 counting posts
+    assert classes["manager"].required_krw == 190_000 * (61 + 10 * 2)
+    over = next(row for row in rows if row[0] and str(row[0]).startswith("예산 초과"))
+    assert over[1] == total - BUDGET
 
-    assert not ctx.plan.shortfalls
-    assert sum(ctx.allowance(a) for a in ctx.plan.assignments) == estimated_cost(ctx.demand, ctx.rules)["total"]
-
-
-def test_the_scenario_contact_is_printed(ctx, tmp_path):
-    scenario = ctx.scenario.model_copy(update={"contact": "행정지원과 선거팀 02-2627-0000"})
-    few = dataclasses.replace(ctx, scenario=scenario)
-    assert write_notices_pdf(tmp_path / "n.pdf", few) == 799
-    text = PdfReader(tmp_path / "n.pdf").pages[0].extract_text()
-    assert "문의: 행정지원과 선거팀 02-2627-0000" in text
-
-
-def test_same_plan_same_bytes(solved_presidential, written_plan, tmp_path):
-    write_solved(solved_presidential, tmp_path / "again")
-    for name in ("notices.pdf", "report.html"):
-        assert (tmp_path / "again" / name).read_bytes() == (written_plan / name).read_bytes(), name
-    assert b"/CreationDate (D:20220309000000+09'00')" in (written_plan / "notices.pdf").read_bytes()
-
-
-def test_report_is_korean_and_self_contained(written_plan):
-    html = (written_plan / "report.html").read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="ko">' in html
-    # no file, style sheet, font, image or script from anywhere: only the SVG namespace names a URL
-    assert set(re.findall(r"https?://[^\s\"'<>)]+", html)) == {"http://www.w3.org/2000/svg"}
-    assert not re.search(r"<link|<img|<iframe|@import|url\(|src=", html)
-    for heading in ("요약", "지도: 투표소별 예상 대기", "시간대별 예상 대기", "투표소별 현황", "부서별 배치", "미충원"):
-        assert heading in html
-    assert html.count('class="dong') == 10  # 금천구's 동 outlines
-    assert html.count('class="st"') == 72  # 61 polling stations, 10 early-voting stations, the counting site
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["budget"] == {"budget_krw": BUDGET, "cost_krw": total, "remaining_krw": BUDGET - total,
+                                 "over": True}
+    assert summary["cost_required_krw"] == total == summary["cost_krw"]["total"]
+    assert summary["cost_by_class"]["clerk"]["rate_krw"] == 130_000
+    assert summary["cost_assigned_krw"] < total  # posts short: the filled posts cost less
 
 
-def test_report_escapes_names(ctx):
-    """A name written as markup lands as text, in the table and in the data the map's panel reads."""
-    bait = "</script><script>alert(1)</script><b>"
-    first = ctx.plan.assignments[0].worker_id
-    workers = tuple(w.model_copy(update={"name": bait}) if w.id == first else w for w in ctx.workers)
-    html = plan_report_html(dataclasses.replace(ctx, workers=workers))
-    assert bait not in html
-    assert html.count("<script") == 2  # the data block and the page's own script
-    assert "\\u003c/script\\u003e" in html
-
-
-def test_unbounded_waits_have_their_own_colour_and_words(ctx):
-    """A wait that never clears is drawn in its own colour and read as 대기 해소 불가, not as a huge number."""
-    assert wait_colour(math.inf) == UNBOUNDED_COLOUR not in WAIT_COLOURS
-    assert [wait_colour(v) for v in (0, 4.9, 5, 29.9, 30, 59, 60, 10_000)] == [
-        WAIT_COLOURS[0], WAIT_COLOURS[0], WAIT_COLOURS[1], WAIT_COLOURS[2], WAIT_COLOURS[3], WAIT_COLOURS[3],
-        WAIT_COLOURS[4], WAIT_COLOURS[4]]
-    svg = map_svg([("동", [[(0, 0), (1, 0), (1, 1), (0, 0)]])],
-                  [MapStation("a", "A", "polling", 0.5, 0.5, math.inf, 100), MapStation("b", "B", "polling", 0.2, 0.1, 3, 50)])
-    assert svg.count(f'fill="{UNBOUNDED_COLOUR}"') == 1
-    worst = ctx.waits[0]
-    stuck = dataclasses.replace(worst, worst_wait_min=math.inf,
-                                hourly_min=(1.0, math.inf, *worst.hourly_min[2:]))
-    html = plan_report_html(dataclasses.replace(ctx, waits=(stuck, *ctx.waits[1:])))
-    assert f'fill="{UNBOUNDED_COLOUR}"' in html
-    assert "대기 해소 불가" in html.split('id="mapsec"')[0]  # the summary card
-    assert "맨 위: 대기 해소 불가" in html  # the chart says where an unbounded hour is drawn
-    assert 'class="inf"' in html  # the station's row in the table
-
-
-def test_report_counts_match_the_plan(written_plan, ctx):
-    html = (written_plan / "report.html").read_text(encoding="utf-8")
-    assert "799명" in html  # required and assigned
-    assigned = Counter(a["site_id"] for a in _assignments(written_plan))
-    assert sum(assigned.values()) == 799
-    assert html.count('data-id="') >= 72
+def test_roster_workbook_is_the_same_bytes_twice(short_plan, tmp_path):
+    solved, out = short_plan
+    write_solved(solved, tmp_path)
+    assert (tmp_path / "roster.xlsx").read_bytes() == (out / "roster.xlsx").read_bytes()
