@@ -1,7 +1,7 @@
 """notices.pdf and report.html: what they say, that they say it in Korean, and the same bytes every time.
 
 The plan is the shipped presidential scenario solved for real (conftest ``solved_presidential``).
-The browser checks of report.html are in test_browser.py.
+The browser checks of report.html are in test_browser.py (test_documents.py covers the workbooks).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from election_ops.pipeline import station_waits_of, write_solved
-from election_ops.reports.context import PlanContext, reporting_time, shift_dates, shift_hours
+from election_ops.reports.context import PlanContext, reporting_time, when_text
 from election_ops.reports.html_report import plan_report_html
 from election_ops.reports.notices import write_notices_pdf
 from election_ops.reports.svgmap import UNBOUNDED_COLOUR, WAIT_COLOURS, MapStation, map_svg, wait_colour
@@ -70,9 +70,9 @@ def test_a_notice_says_who_where_when_and_what_it_pays(pages, ctx):
             shift = ctx.shifts[post.shift]
             assert ctx.sites[post.site_id].name in flat
             assert ctx.role_name(post) in flat
-            for expected in (shift_dates(shift), reporting_time(shift), shift_hours(shift), f"{ctx.allowance(post):,}원"):
+            for expected in (when_text(shift), reporting_time(shift), f"{ctx.allowance(post):,}원"):
                 assert expected in flat, (worker_id, expected)
-        for label in ("근무 안내", "집합 시간", "근무 시간", "근무 장소", "책임자", "수당(예상)", "문의"):
+        for label in ("근무 안내", "집합 시간", "근무 일시", "근무 장소", "책임자", "수당(예상)", "문의"):
             assert label in flat
         assert not re.search(r"[A-Za-z]{4,}", flat), flat  # Korean only (ids such as W0423 are short)
 
@@ -94,14 +94,15 @@ def test_a_clerk_is_told_to_call_the_station_manager(pages, ctx):
     assert checked > 600
 
 
-def test_times_read_as_an_official_writes_them(ctx):
+def test_times_read_as_the_roster_writes_them(ctx):
+    """The glossary's formats (as on roster.xlsx); 집합 시간 is REPORT_BEFORE_MIN before the start."""
+    from election_ops.glossary import REPORT_BEFORE_MIN
+
     eday, early, count = ctx.shifts["eday"], ctx.shifts["early"], ctx.shifts["count"]
-    assert shift_dates(eday) == "2022년 3월 9일(수)"
-    assert (shift_hours(eday), reporting_time(eday)) == ("05:00~20:00", "04:00")
-    assert shift_dates(early) == "2022년 3월 4일(금), 3월 5일(토)"
-    assert (shift_hours(early), reporting_time(early)) == ("매일 05:00~19:00", "매일 04:00")
-    assert shift_dates(count) == "2022년 3월 9일(수)"
-    assert (shift_hours(count), reporting_time(count)) == ("18:00~다음 날 04:00", "17:00")
+    assert REPORT_BEFORE_MIN == 30
+    assert (when_text(eday), reporting_time(eday)) == ("2022. 3. 9.(수) 05:00–20:00", "04:30")
+    assert (when_text(early), reporting_time(early)) == ("2022. 3. 4.(금)–3. 5.(토) 매일 05:00–19:00", "매일 04:30")
+    assert (when_text(count), reporting_time(count)) == ("2022. 3. 9.(수) 18:00–익일 04:00", "17:30")
 
 
 def test_allowances_add_up_to_the_plans_cost(ctx):
@@ -176,3 +177,15 @@ def test_report_counts_match_the_plan(written_plan, ctx):
     assigned = Counter(a["site_id"] for a in _assignments(written_plan))
     assert sum(assigned.values()) == 799
     assert html.count('data-id="') >= 72
+
+
+def test_shortfalls_are_listed_with_korean_reasons(ctx):
+    from election_ops.solution import Shortfall
+
+    short = Shortfall("가산동-1", "polling", "manager", "eday", 1, 0, "no one in the staff pool meets the requirements",
+                      reason_code="no_qualified", reason_args=(("requirement", "6급 이상"),))
+    html = plan_report_html(dataclasses.replace(ctx, plan=dataclasses.replace(ctx.plan, shortfalls=(short,))))
+    section = html[html.index("<h2>미충원 (1명)</h2>"):]
+    assert "인력풀에 요건(6급 이상)을 갖춘 사람이 없음" in section
+    assert "가산동 제1투표소" in section and "투표관리관" in section
+    assert "staff pool" not in html

@@ -11,40 +11,35 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from ..costs import allowance_category, shift_days
 from ..demand import Demand
-from ..domain import SITE_KIND_KO, Shift, Site, SiteKind, StaffingRules, Worker
+from ..domain import Shift, Site, SiteKind, StaffingRules, Worker
+from ..glossary import (
+    DOCUMENT,
+    LOCATION_SOURCES,
+    REPORT_BEFORE_MIN,
+    SITE_KINDS,
+    SOLVER_STATUS,
+    WAIT_STAGES,
+    date_ko,
+    ko,
+    report_time_ko,
+    shift_when_ko,
+    won,
+)
 from ..io.scenario import Scenario
 from ..solution import Assignment, Plan
 
-# Korean words the documents use. They move to the project glossary (glossary.py) once it exists;
-# until then this is the one place they are written.
-TERMS = {
-    "notice_title": "선거사무 근무 안내",
-    "report_title": "선거사무 인력 배치 보고서",
-    "comparison_title": "시나리오 비교 보고서",
-    "reporting_time": "집합 시간",
-    "duty_hours": "근무 시간",
-    "duty_dates": "근무일",
-    "place": "근무 장소",
-    "role": "역할",
-    "site": "근무지",
-    "allowance": "수당(예상)",
-    "contact": "문의",
-    "approximate": "위치 추정",
-    "unbounded_wait": "대기 해소 불가",
-    "default_contact": "구청 선거 담당 부서",
-    "short": "미충원",
-}
-STAGE_KO = {"register": "명부대조·본인확인", "ballot": "투표용지교부", "booth": "기표소",
-            "early_in": "관내 본인확인", "early_out": "관외 본인확인", "": ""}
-WEEKDAY_KO = "월화수목금토일"
-# Reporting time (집합 시간): this many minutes before a shift starts. A stand-in until the glossary's
-# configuration sets it per site kind (docs/reports.md).
-REPORT_BEFORE_MIN = 60
+__all__ = ["REPORT_BEFORE_MIN", "STAGE_KO", "STATUS_KO", "TERMS", "PlanContext", "date_ko", "kind_ko", "minutes_ko",
+           "place_text", "reporting_time", "shift_dates", "when_text", "won"]
+
+# Korean words: all from the one glossary (glossary.py), so the roster, notices and report say the same.
+TERMS = {code: term.ko for code, term in DOCUMENT.items()}
+STAGE_KO = {code: term.ko for code, term in WAIT_STAGES.items()} | {"": ""}
+STATUS_KO = {code: term.ko for code, term in SOLVER_STATUS.items()}
 
 
 @dataclass(frozen=True)
@@ -144,69 +139,34 @@ class PlanContext:
     @property
     def contact(self) -> str:
         """Whom a person calls about their duty: the scenario's ``contact``, else the election office."""
-        return getattr(self.scenario, "contact", "") or TERMS["default_contact"]
+        return getattr(self.scenario, "contact", "") or TERMS["election_office"]
 
 
-def date_ko(day: date) -> str:
-    """2022년 3월 9일(수)"""
-    return f"{day.year}년 {day.month}월 {day.day}일({WEEKDAY_KO[day.weekday()]})"
-
-
-def short_date_ko(day: date) -> str:
-    """3월 9일(수)"""
-    return f"{day.month}월 {day.day}일({WEEKDAY_KO[day.weekday()]})"
-
-
-def shift_dates(shift: Shift) -> str:
-    """The duty date(s): one day, each of several days, or a night running into the next morning."""
-    first, last = shift.start.date(), shift.end.date()
-    if first == last or _overnight(shift):
-        return date_ko(first)
-    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
-    return f"{date_ko(first)}, " + ", ".join(short_date_ko(d) for d in days[1:])
-
-
-def shift_hours(shift: Shift) -> str:
-    """05:00~20:00; a multi-day shift works the same hours each day; a night shift ends the next day."""
-    start, end = shift.start.strftime("%H:%M"), shift.end.strftime("%H:%M")
-    if _overnight(shift):
-        return f"{start}~다음 날 {end}"
-    if shift.start.date() != shift.end.date():
-        return f"매일 {start}~{end}"
-    return f"{start}~{end}"
+def when_text(shift: Shift) -> str:
+    """The duty date(s) and hours, as the roster writes them: ``2022. 3. 4.(금)–3. 5.(토) 매일 05:00–19:00``."""
+    return shift_when_ko(shift.start, shift.end)
 
 
 def reporting_time(shift: Shift) -> str:
-    """집합 시간: REPORT_BEFORE_MIN before the shift starts (on each day of a multi-day shift)."""
-    at = shift.start - timedelta(minutes=REPORT_BEFORE_MIN)
-    prefix = "매일 " if shift.start.date() != shift.end.date() and not _overnight(shift) else ""
-    day = "" if at.date() == shift.start.date() else "전날 "
-    return f"{prefix}{day}{at.strftime('%H:%M')}"
+    """집합 시간: REPORT_BEFORE_MIN (glossary) before the shift starts, on each day of a multi-day shift."""
+    return report_time_ko(shift.start, shift.end)
 
 
-def _overnight(shift: Shift) -> bool:
-    """A shift that ends the morning after it starts (counting: 18:00~04:00)."""
-    return shift.end.date() == shift.start.date() + timedelta(days=1) and shift.end.time() <= shift.start.time()
+def shift_dates(shift: Shift) -> str:
+    """The first duty date, e.g. ``2022. 3. 9.(수)`` (a counting night is dated the day it starts)."""
+    return date_ko(shift.start.date())
 
 
 def place_text(site: Site) -> str:
     """Where to go: the site's name, its 동, and (on a second line) a warning while the location is estimated."""
     text = f"{site.name} ({site.dong})"
     if site.location_source == "approximate":
-        text += f"\n{TERMS['approximate']}: 정확한 주소는 {TERMS['default_contact']}에 확인"
+        text += f"\n{ko(LOCATION_SOURCES, 'approximate')}: 정확한 주소는 {TERMS['election_office']}에 확인"
     return text
 
 
 def kind_ko(site_kind: str) -> str:
-    try:
-        return SITE_KIND_KO[SiteKind(site_kind)]
-    except ValueError:
-        return site_kind
-
-
-def won(amount: float) -> str:
-    """190,000원"""
-    return f"{amount:,.0f}원"
+    return ko(SITE_KINDS, str(site_kind))
 
 
 def minutes_ko(value: float | None) -> str:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..costs import estimated_cost
+from ..glossary import COMPARISON, OBJECTIVE_TERMS, ko
 from ..io.boundaries import read_dong_outlines
-from .context import STAGE_KO, TERMS, PlanContext, date_ko, kind_ko, minutes_ko, short_date_ko, won
+from .context import STAGE_KO, STATUS_KO, TERMS, PlanContext, date_ko, kind_ko, minutes_ko, won
 from .svgmap import MapStation, Series, bar_chart_svg, legend_html, map_svg, wait_chart_svg
 
-STATUS_KO = {"OPTIMAL": "최적 배치 (증명됨)", "FEASIBLE": "배치 완료 (더 나은 배치가 있을 수 있음)",
-             "INFEASIBLE": "배치 불가", "UNKNOWN": "배치 결과 없음", "MODEL_INVALID": "모형 오류"}
 WORST_IN_CHART = 5
+SHORT = ko(OBJECTIVE_TERMS, "shortfall")  # 미충원
 
 CSS = """
 *{box-sizing:border-box}
@@ -131,7 +131,7 @@ def plan_report_html(ctx: PlanContext) -> str:
         facts = [f"선거인 {load.electors:,}명" if load and load.electors else "",
                  f"예상 투표자 {load.voters:,.0f}명" if load and load.voters else "",
                  f"필요 {required[site.id]:,}명 · 배치 {assigned[site.id]:,}명" + (
-                     f" · {TERMS['short']} {short[site.id]:,}명" if short[site.id] else "")]
+                     f" · {SHORT} {short[site.id]:,}명" if short[site.id] else "")]
         if w is not None:
             facts.append(_worst_fact(worst) + (f" ({w.worst_hour}, {STAGE_KO.get(w.bottleneck, w.bottleneck)})"
                                                if w.worst_hour and math.isfinite(worst) else ""))
@@ -147,10 +147,10 @@ def plan_report_html(ctx: PlanContext) -> str:
     ranked = worst_first(ctx.waits)
     target = ctx.rules.waits.target_wait_min
 
-    title = f"{election.name} {TERMS['report_title']}"
+    title = f"{election.name} {TERMS['report']}"
     early = election.early_days
     subtitle = (f"{scenario.title or scenario.id} · 선거일 {date_ko(election.election_day)} · 사전투표 "
-                f"{short_date_ko(early[0])}" + (f"~{short_date_ko(early[-1])}" if len(early) > 1 else ""))
+                f"{date_ko(early[0])}" + (f"–{date_ko(early[-1])}" if len(early) > 1 else ""))
     body = [_cards(ctx, ranked, target),
             _map_section(outlines, stations),
             _chart_section(ctx, ranked, target),
@@ -196,7 +196,7 @@ def _cards(ctx: PlanContext, ranked: list, target: float) -> str:
     cards = [
         _card(f"{demand.total():,}명", "필요 인원"),
         _card(f"{len(plan.assignments):,}명", "배치 인원"),
-        _card(f"{plan.short_posts:,}명", TERMS["short"], "bad" if plan.short_posts else "good"),
+        _card(f"{plan.short_posts:,}명", SHORT, "bad" if plan.short_posts else "good"),
         _card(f"{len({a.worker_id for a in plan.assignments}):,}명", "근무자 수"),
         _card(f"{kinds.get('polling', 0):,} / {kinds.get('early', 0):,}", "투표소 / 사전투표소"),
         _card(minutes_ko(ranked[0].worst_wait_min) if ranked else "-",
@@ -286,7 +286,7 @@ def _department_table(ctx: PlanContext) -> str:
 def _shortfall_table(ctx: PlanContext) -> str:
     shortfalls = ctx.plan.shortfalls
     if not shortfalls:
-        return f"<section><h2>{TERMS['short']}</h2><p>모든 자리가 채워졌습니다.</p></section>"
+        return f"<section><h2>{SHORT}</h2><p>모든 자리가 채워졌습니다.</p></section>"
     names = {(r.site_kind.value, r.role): r.name for r in ctx.rules.roles}
     columns = ["코드", "근무지", "역할", "근무", "필요", "배치", "부족", "사유"]
     numeric = {4, 5, 6}
@@ -296,25 +296,13 @@ def _shortfall_table(ctx: PlanContext) -> str:
         shift = ctx.shifts.get(s.shift)
         role = names.get((s.site_kind, s.role), s.role) + (" (예비)" if s.reserve else "")
         rows.append(_row([_site_link(s.site_id), site.name if site else s.site_id, role,
-                          shift.name if shift else s.shift, s.required, s.assigned, s.short, s.reason],
+                          shift.name if shift else s.shift, s.required, s.assigned, s.short, s.reason_ko()],
                          numeric, raw={0}))
-    return f"<section><h2>{TERMS['short']} ({ctx.plan.short_posts:,}명)</h2>{_table(columns, rows, numeric)}</section>"
+    return f"<section><h2>{SHORT} ({ctx.plan.short_posts:,}명)</h2>{_table(columns, rows, numeric)}</section>"
 
 
 # --- the comparison report ------------------------------------------------------------------
 
-HEADLINE_KO = {
-    "precincts (투표구)": "투표구 수", "polling stations (투표소)": "투표소 수",
-    "electors per station, max": "투표소당 선거인수 (최대)", "electors per station, mean": "투표소당 선거인수 (평균)",
-    "busiest station": "선거인이 가장 많은 투표소", "worst-hour wait, worst station (min)": "가장 긴 예상 대기 (분)",
-    "worst-wait station": "대기가 가장 긴 투표소", "expected wait, mean over stations (min)": "평균 예상 대기 (분)",
-    "stations over the wait target": "대기 목표 초과 투표소", "staff needed: polling": "필요 인원: 투표소",
-    "staff needed: early": "필요 인원: 사전투표소", "staff needed: counting": "필요 인원: 개표소",
-    "staff needed: total": "필요 인원: 합계", "posts short (미충원)": "미충원",
-    "commute mean (m)": "평균 통근거리 (m)", "commute max (m)": "최장 통근거리 (m)",
-    "department fairness: largest share gap (%p)": "부서 간 형평: 최대 비율 차 (%p)",
-    "estimated allowances (KRW)": "예상 수당 (원)", "solver": "배치 결과",
-}
 
 
 def write_comparison_html(path: Path, plans: list) -> None:
@@ -334,7 +322,7 @@ def comparison_report_html(plans: list) -> str:
     body = [_finding_section(plans, focus, target)]
     columns = ["항목", *[p.name for p in plans]]
     numeric = set(range(1, len(columns)))
-    rows = [_row([HEADLINE_KO.get(str(idx), str(idx)), *[_value_text(v) for v in row.tolist()]], numeric)
+    rows = [_row([ko(COMPARISON, str(idx)), *[_value_text(v) for v in row.tolist()]], numeric)
             for idx, row in headline.iterrows()]
     titles = "".join(f"<li><b>{escape(p.name)}</b>: {escape(str((p.summary.get('scenario') or {}).get('title') or ''))}</li>"
                      for p in plans)
@@ -348,7 +336,7 @@ def comparison_report_html(plans: list) -> str:
                 + f'</h2><div class="cols">{"".join(maps)}</div>{legend_html()}'
                 f'<div id="detail"><p class="muted">지도에서 투표소를 누르면 수치가 보입니다.</p></div></section>')
     body.append(_worst_section(plans))
-    title = TERMS["comparison_title"]
+    title = TERMS["comparison_report"]
     subtitle = " ↔ ".join(p.name for p in plans)
     return _page(title, subtitle, "".join(body), data, footer=f"election-ops {__version__}")
 

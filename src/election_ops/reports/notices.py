@@ -18,18 +18,7 @@ import logging
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
-from .context import (
-    REPORT_BEFORE_MIN,
-    TERMS,
-    PlanContext,
-    date_ko,
-    kind_ko,
-    place_text,
-    reporting_time,
-    shift_dates,
-    shift_hours,
-    won,
-)
+from .context import REPORT_BEFORE_MIN, TERMS, PlanContext, date_ko, kind_ko, place_text, reporting_time, when_text, won
 
 KST = timezone(timedelta(hours=9))
 FAMILY = "NanumGothic"
@@ -57,7 +46,7 @@ def write_notices_pdf(path: Path, ctx: PlanContext) -> int:
     election = ctx.scenario.election
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creation_date(datetime.combine(election.election_day, time(), tzinfo=KST))
-    pdf.set_title(f"{election.name} {TERMS['notice_title']}")
+    pdf.set_title(f"{election.name} {TERMS['notice']}")
     pdf.set_subject(ctx.scenario.title or ctx.scenario.id)
     pdf.set_author("election-ops")
     pdf.set_creator("election-ops")
@@ -86,7 +75,7 @@ def _quiet_font_subsetting():
         logger.setLevel(level)
 
 
-NOTES = (f"집합 시간은 근무 시작 {REPORT_BEFORE_MIN}분 전입니다.",
+NOTES = (f"{TERMS['report_time']}은 근무 시작 {REPORT_BEFORE_MIN}분 전입니다.",
          "수당은 규정 일당에 근무일 수를 곱한 예상 금액이며, 실제 지급액은 선거 담당 부서가 확정합니다.",
          "근무가 어려워지면 바로 책임자 또는 선거 담당 부서에 알려 주십시오.",
          "이 안내문에는 개인정보가 있습니다. 근무가 끝나면 파기해 주십시오.")
@@ -105,7 +94,7 @@ def _page(pdf, ctx: PlanContext, worker_id: str) -> None:
     pdf.ln(4)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FAMILY, "B", 20)
-    title = TERMS["notice_title"]
+    title = TERMS["notice"]
     _text(pdf, pdf.l_margin + (width - pdf.get_string_width(title)) / 2, pdf.get_y(), 12, title)
     pdf.set_y(pdf.get_y() + 12)
     pdf.ln(6)
@@ -117,7 +106,8 @@ def _page(pdf, ctx: PlanContext, worker_id: str) -> None:
         grade = f"{worker.grade}급" if worker.grade is not None else worker.staff_kind.value
     _line(pdf, width, 6, " · ".join(x for x in (ctx.department(worker_id), grade, f"직원번호 {worker_id}") if x))
     pdf.ln(3)
-    _line(pdf, width, 6, "아래와 같이 선거사무 근무를 안내합니다. 집합 시간까지 근무 장소에 도착해 주십시오.")
+    _line(pdf, width, 6, f"아래와 같이 선거사무 근무를 안내합니다. {TERMS['report_time']}까지 {TERMS['place']}에 "
+                         "도착해 주십시오.")
     pdf.ln(3)
     for number, post in enumerate(posts, start=1):
         _post_table(pdf, ctx, post, width, f"근무 {number}" if len(posts) > 1 else "근무")
@@ -126,7 +116,7 @@ def _page(pdf, ctx: PlanContext, worker_id: str) -> None:
         _line(pdf, width, 8, f"수당 합계(예상): {won(sum(ctx.allowance(p) for p in posts))}")
     pdf.ln(2)
     pdf.set_font(FAMILY, "B", 11)
-    _line(pdf, width, 7, f"{TERMS['contact']}: {ctx.contact}")
+    _line(pdf, width, 7, f"{TERMS['inquiries']}: {ctx.contact}")
     pdf.set_font(FAMILY, "", 9)
     pdf.set_text_color(70, 70, 70)
     pdf.ln(1)
@@ -145,16 +135,15 @@ def _post_table(pdf, ctx: PlanContext, post, width: float, caption: str) -> None
         lead = next(p for p in ctx.staff_by_site[post.site_id] if p.worker_id == managers[0])
         manager = f"{ctx.role_name(lead)} {ctx.name(managers[0])} ({ctx.department(managers[0])})"
     else:
-        manager = TERMS["default_contact"]
+        manager = TERMS["election_office"]
     rows = [
         (TERMS["site"], f"{site.name if site else post.site_id} ({kind_ko(post.site_kind)})"),
         (TERMS["role"], ctx.role_name(post)),
-        (TERMS["duty_dates"], shift_dates(shift) if shift else post.shift),
-        (TERMS["reporting_time"], reporting_time(shift) if shift else ""),
-        (TERMS["duty_hours"], shift_hours(shift) if shift else ""),
+        (TERMS["when"], when_text(shift) if shift else post.shift),
+        (TERMS["report_time"], reporting_time(shift) if shift else ""),
         (TERMS["place"], place_text(site) if site else post.site_id),
-        ("책임자", manager),
-        (TERMS["allowance"], won(ctx.allowance(post))),
+        (TERMS["manager"], manager),
+        (TERMS["estimated_allowance"], won(ctx.allowance(post))),
     ]
     x, y = pdf.l_margin, pdf.get_y()
     pdf.set_font(FAMILY, "B", 11)

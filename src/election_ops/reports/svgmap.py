@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..glossary import DOCUMENT, ko
+
 # The colour steps of the PNG maps (reports/maps.py), in minutes: under 5, 5-15, 15-30, 30-60, 60 and over.
 WAIT_BINS = (5, 15, 30, 60)
 WAIT_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
@@ -50,7 +52,7 @@ def wait_colour(value: float | None) -> str:
 def legend_html() -> str:
     """The map's legend as HTML (it sits under the SVG)."""
     items = [(c, t) for c, t in zip(WAIT_COLOURS, WAIT_LABELS)]
-    items += [(UNBOUNDED_COLOUR, "대기 해소 불가"), (NO_WAIT_COLOUR, "예측 없음")]
+    items += [(UNBOUNDED_COLOUR, ko(DOCUMENT, "unbounded_wait")), (NO_WAIT_COLOUR, ko(DOCUMENT, "no_prediction"))]
     swatches = "".join(f'<span class="key"><i style="background:{c}"></i>{escape(t)}</span>' for c, t in items)
     shapes = ('<span class="key"><b class="shape">●</b>투표소 (크기: 선거인수)</span>'
               '<span class="key"><b class="shape">■</b>사전투표소</span>'
