@@ -36,6 +36,7 @@ bench: install-dev
 # Regenerate data/precincts/geumcheon/ from ../shared/data/geumcheon (needs ../shared).
 data: install
 	$(BIN)/python scripts/derive_data.py --source ../shared/data/geumcheon --out data/precincts/geumcheon
+	$(BIN)/python scripts/derive_admdong.py --source ../shared/data/korea --out data/korea/admdong.csv
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

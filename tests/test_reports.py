@@ -45,7 +45,8 @@ COLUMNS = {
     "sites.csv": ["site_id", "site_kind", "name", "dong", "lon", "lat", "location_source", "serves", "entrances",
                   "electors", "expected_voters"],
     "shifts.csv": ["shift", "start", "end", "name"],
-    "assignments.csv": ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"],
+    "assignments.csv": ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name",
+                        "commute_estimate"],
     "shortfalls.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason"],
     "roles.csv": ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"],
 }
