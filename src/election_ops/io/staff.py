@@ -41,16 +41,17 @@ STAFF_COLUMNS = [
            hint="(경도: WGS84 longitude of the home, about 124-132 in Korea; or give the 주소)"),
     Column("home_lat", float, required=False, nullable=True,
            hint="(위도: WGS84 latitude of the home, about 33-39 in Korea; or give the 주소)"),
-    Column("address", required=False, nullable=True, max_length=300,
-           hint="(주소: e.g. 서울특별시 관악구 관악로 1 (봉천동), 관악구 신림동, or 독산1동)"),
-    Column("contact", required=False, nullable=True, hint="(연락처, optional)", max_length=MAX_NAME, personal=True),
-    Column("note", required=False, nullable=True, hint="(비고: free text, not read)", personal=True),
     Column("experience", required=False, hint="(role ids held in past elections, separated by ;, e.g. manager;guide)"),
     Column("certifications", required=False, hint="(separated by ;, e.g. sorter)"),
     Column("unavailable", required=False, hint="(shift ids separated by ;: early, early-1, early-2, eday, count)"),
     Column("preferred_dong", required=False, nullable=True, hint="(a 동 of the district, e.g. 독산1동)"),
     Column("preferred_site_kind", required=False, nullable=True,
            hint="(polling, early or counting; or 투표소, 사전투표소, 개표소)"),
+    # the office's own list (the Korean template): homes as text, a contact, a note
+    Column("address", required=False, nullable=True, max_length=300,
+           hint="(주소: e.g. 서울특별시 관악구 관악로 1 (봉천동), 관악구 신림동, or 독산1동)"),
+    Column("contact", required=False, nullable=True, hint="(연락처, optional)", max_length=MAX_NAME, personal=True),
+    Column("note", required=False, nullable=True, hint="(비고: free text, not read)", personal=True),
 ]
 
 
