@@ -192,14 +192,12 @@ def test_shortfalls_are_listed_with_korean_reasons(ctx):
 
 
 def test_a_managers_phone_is_printed_when_the_staff_file_has_one(ctx, tmp_path):
-    """roster.contact_of reads an optional ``contact`` of a person; the notice shows the manager's."""
-    import types
-
+    """A person's ``contact`` (the staff file's 연락처 column); the notice shows the manager's."""
     fresh = dataclasses.replace(ctx)
     site = "가산동-1"
     lead = next(a.worker_id for a in fresh.staff_by_site[site] if fresh.is_lead(a))
     worker = fresh.people[lead]
-    fresh.people[lead] = types.SimpleNamespace(**dict(worker), contact="010-1234-5678")
+    fresh.people[lead] = worker.model_copy(update={"contact": "010-1234-5678"})
     clerk = next(a.worker_id for a in fresh.staff_by_site[site] if not fresh.is_lead(a))
     write_notices_pdf(tmp_path / "n.pdf", fresh)
     pages = [p.extract_text() for p in PdfReader(tmp_path / "n.pdf").pages]
