@@ -441,6 +441,11 @@ def staff_generate(
     console.print(f"wrote {len(frame)} people to {out}")
 
 
+from .cli_country import country_app  # noqa: E402 - the command module imports this one's helpers
+
+app.add_typer(country_app, name="country")
+
+
 def run() -> None:  # pragma: no cover - console entry for python -m
     app(prog_name="election-ops")
 
