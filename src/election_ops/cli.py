@@ -441,6 +441,9 @@ def staff_generate(
     console.print(f"wrote {len(frame)} people to {out}")
 
 
+from .cli_district import district_app  # imported last: it uses this module's helpers
+
+app.add_typer(district_app, name="district")
 from .cli_country import country_app  # noqa: E402 - the command module imports this one's helpers
 
 app.add_typer(country_app, name="country")

@@ -8,7 +8,6 @@ anywhere else. Unit outlines come from the shipped, simplified count-unit outlin
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 
@@ -255,11 +254,10 @@ def _map_svg(outlines: dict, by_code: dict) -> str:
             f'<div class="legend" id="la">{legend_a}</div><div class="legend" id="lb" hidden>{legend_b}</div>')
 
 
-def _shipped_outlines() -> dict | None:
-    from ..districts import count_unit_outlines_path
+def _shipped_outlines() -> dict:
+    from ..districts.korea import _features
 
-    path = count_unit_outlines_path()
-    return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else None
+    return {"features": list(_features("units.geojson.gz"))}
 
 
 _PAGE = """<!DOCTYPE html>

@@ -64,10 +64,13 @@ def select_units(units: str | None = None, sido: str | None = None) -> list:
 
 def data_digest() -> str:
     """A digest of the shipped national data and rules: a new data release redoes every unit."""
-    from ..districts import data_files
+    from ..districts.init import RULES_SOURCE
+    from ..districts.korea import korea_dir
 
     digest = hashlib.sha256()
-    for path in sorted(data_files()):
+    for path in sorted([*korea_dir().iterdir(), RULES_SOURCE]):
+        if not path.is_file():
+            continue
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
