@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def test_dask_cluster_survives_a_killed_worker_and_resumes(tmp_path):
 
     codes = codes_of(*SMALL)
     out = tmp_path / "run"
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     killed = []
 
@@ -109,9 +110,8 @@ def test_dask_cluster_survives_a_killed_worker_and_resumes(tmp_path):
         if killed:
             return
         # kill a worker process while the other units are still running or queued
-        workers = [psutil.Process(info["pid"]) for info in client.scheduler_info()["workers"].values()
-                   if info.get("pid")]
-        victim = workers[0]
+        pids = sorted(client.run(os.getpid).values())
+        victim = psutil.Process(pids[0])
         victim.kill()
         killed.append(victim.pid)
 
