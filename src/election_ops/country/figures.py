@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from ..costs import allowance_category, shift_days
+from ..costs import ROLE_CLASSES, cost_by_class
 
 SITE_KINDS = ("polling", "early", "counting")
-ROLE_CLASSES = ("manager", "clerk", "counting")
 
 
 def unit_figures(solved, waits) -> dict:
@@ -18,17 +17,14 @@ def unit_figures(solved, waits) -> dict:
     posts = Counter()
     posts_by_role: Counter = Counter()
     role_names: dict[str, str] = {}
-    allowance: Counter = Counter()
-    leads = {(r.site_kind, r.role): r.lead for r in rules.roles}
-    days = shift_days(demand)
     for req in demand.requirements:
         posts[req.site_kind.value] += req.required
         posts_by_role[f"{req.site_kind.value}:{req.role}"] += req.required
         role_names[f"{req.site_kind.value}:{req.role}"] = req.role_name
-        category = allowance_category(req.site_kind, leads.get((req.site_kind, req.role), False))
-        allowance[category] += req.required * rules.allowances.get(category, 0) * days[req.shift]
     worst = max((w.worst_wait_min for w in waits), default=0.0)
     worst_site = max(waits, key=lambda w: w.worst_wait_min).site_id if waits else ""
+    # the allowance of every post required (the plan's own budget figure), by role class
+    allowance = {c.role_class: c.required_krw for c in cost_by_class(demand, rules, plan)}
     stats = plan.stats
     polling = {s.id for s in demand.sites if s.kind.value == "polling"}
     electors = sum(load.electors for site_id, load in demand.loads.items() if site_id in polling)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..costs import ROLE_CLASSES
 from ..reports.files import write_csv
 from ..safe_write import write_text_atomic
-from .figures import ROLE_CLASSES, SITE_KINDS
+from .figures import SITE_KINDS
 
 COUNTRY_COLUMNS = [
     "code", "sido", "sigungu", "registered_electors", "nec_registered_electors", "nec_precincts", "nec_emd",

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..costs import ROLE_CLASSES
+from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
 from ..safe_write import neutralise, write_atomic, write_text_atomic
-from .figures import ROLE_CLASSES
 
-KIND_KO = {"polling": "투표소", "early": "사전투표소", "counting": "개표소"}
-CLASS_KO = {"manager": "투표관리관", "clerk": "투표사무원", "counting": "개표사무원"}
+KIND_KO = {code: term.ko for code, term in SITE_KINDS.items()}
+CLASS_KO = {code: term.ko for code, term in ALLOWANCE_CLASSES.items()}
 STATUS_KO = {"planned": "배치 완료", "short": "미충원 있음", "failed": "실패", "invalid": "검증 실패"}
 SIDO_COLUMNS = {
     "sido": "시도", "units": "구시군", "registered_electors": "선거인수", "stations_polling": "투표소",
