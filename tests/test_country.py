@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from election_ops.districts import list_units
 from typer.testing import CliRunner
 
 from election_ops.cli import app
 from election_ops.country import unit_task
 from election_ops.country.run import plan_country
+from election_ops.districts import list_units
 
 runner = CliRunner()
 # small units of different kinds: an island 군, a rural 군 with few voters, a small 시, a 군 of two 읍면
