@@ -326,6 +326,7 @@ def compare(
     """
     from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
+    from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
@@ -349,10 +350,11 @@ def compare(
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
+    write_comparison_html(out / "report.html", plans)
     _print_frame("Scenario comparison (시나리오 비교)", headline)
     if len(dongs):
         _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
-    console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+    console.print(f"wrote comparison.md, comparison.xlsx and report.html to {out}")
 
 
 def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,

@@ -20,14 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..checksums import file_sha256
 from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
-from ..checksums import file_sha256
 from ..errors import InputError
 from ..io.scenario import Scenario
 from ..safe_write import atomic_path
 from ..solution import Plan
+from .context import PlanContext
 from .files import save_csv
+from .html_report import write_report_html
+from .notices import write_notices_pdf
 from .roster import roster_workbook
 from .tables import requirements_frame, shifts_frame, sites_frame
 
@@ -36,7 +39,7 @@ ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "com
 SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason", "reason_code"]
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
-              "roster.xlsx", "summary.json")
+              "roster.xlsx", "summary.json", "notices.pdf", "report.html")
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
@@ -68,6 +71,11 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
                        encoding="utf-8", newline="\n")
         tmp = stack.enter_context(atomic_path(out / "roster.xlsx"))
         roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, waits=waits)
+        # The documents people read (contract 2): each gets the same bundle the writer has.
+        context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
+                              waits=tuple(waits), summary=summary)
+        write_notices_pdf(stack.enter_context(atomic_path(out / "notices.pdf")), context)
+        write_report_html(stack.enter_context(atomic_path(out / "report.html")), context)
         for name, frame in csvs.items():
             save_csv(frame, stack.enter_context(atomic_path(out / name)))
         for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write
