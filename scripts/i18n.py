@@ -25,7 +25,7 @@ LOCALE = PACKAGE / "locale"
 POT = LOCALE / "election_ops.pot"
 PO = LOCALE / "ko" / "LC_MESSAGES" / "election_ops.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def sources() -> list[Path]:

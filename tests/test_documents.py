@@ -136,3 +136,12 @@ def test_roster_workbook_is_the_same_bytes_twice(short_plan, tmp_path):
     solved, out = short_plan
     write_solved(solved, tmp_path)
     assert (tmp_path / "roster.xlsx").read_bytes() == (out / "roster.xlsx").read_bytes()
+
+
+def test_every_role_and_shift_of_the_shipped_rules_is_in_the_glossary(repo_root):
+    from election_ops.io.rules import load_rules
+
+    for path in sorted((repo_root / "scenarios" / "rules").glob("*.yaml")):
+        rules = load_rules(path)
+        assert {r.role for r in rules.roles} <= set(glossary.ROLES), path.name
+        assert {s.id for s in rules.shifts} <= set(glossary.SHIFTS), path.name

@@ -34,13 +34,22 @@ def detect_language(environ: dict[str, str] | None = None) -> str:
 
 
 def set_language(language: str | None = None) -> str:
-    """Use ``language`` (``ko`` or ``en``; default: the environment's) for every later message."""
+    """Use ``language`` (``ko`` or ``en``; default: the environment's) for every later message.
+
+    Click and Typer translate their own words ("Usage:", "Options", ...) through gettext's global
+    domain, so Korean also binds that domain to this catalogue (it finds the language in the
+    environment, as gettext does); import this module before typer (Typer reads its panel titles
+    once, at import).
+    """
     global _translation
     language = language or detect_language()
     if language == "ko":
         _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=["ko"], fallback=True)
+        gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+        gettext.textdomain(DOMAIN)
     else:
         _translation = gettext.NullTranslations()
+        gettext.textdomain("messages")
     return language
 
 
@@ -55,6 +64,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def language() -> str:
     return "en" if type(_translation) is gettext.NullTranslations else "ko"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention: marks a message for the catalogue only
+    return message
+
+
+# Click's and Typer's own words, translated through the global domain (see set_language)
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Arguments"), N_("Error"), N_("Aborted."),
+    N_("Show this message and exit."), N_("[default: {}]"), N_("[required]"),
+    N_("Try [blue]'{command_path} {help_option}'[/] for help."), N_("Missing argument '{param_hint}'."),
+    N_("Missing option '{param_hint}'."), N_("No such option: {name}"), N_("No such command {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"),
+)
 
 
 set_language()
