@@ -66,7 +66,7 @@ def language() -> str:
     return "en" if type(_translation) is gettext.NullTranslations else "ko"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention: marks a message for the catalogue only
+def N_(message: str) -> str:  # the gettext convention: marks a message for the catalogue only
     return message
 
 
