@@ -34,10 +34,21 @@ def sources() -> list[Path]:
 
 
 def extract() -> Catalog:
+    """Every _("...") and N_("...") of the CLI modules, and every command's and option's help text."""
     catalog = Catalog(project="election-ops", domain="election_ops", charset="utf-8", fuzzy=False)
     for path in sources():
         for lineno, message, comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), lineno)], auto_comments=comments)
+    sys.path.insert(0, str(ROOT / "src"))
+    from election_ops import i18n
+
+    i18n.set_language("en")  # the English texts, whatever this shell's locale
+    import typer.main
+
+    from election_ops.cli import app
+
+    for text in i18n.help_texts(typer.main.get_command(app)):
+        catalog.add(text, None, [("src/election_ops/cli.py", 0)], auto_comments=["command or option help"])
     return catalog
 
 

@@ -60,7 +60,8 @@ def test_a_translated_message_and_back():
 def test_help_in_korean_and_in_english():
     ko = run("--help", lang="ko_KR.UTF-8")
     assert ko.returncode == 0, ko.stderr
-    assert "선거 인력" in ko.stdout and "사용법" in ko.stdout and "명령" in ko.stdout
+    assert "선거 인력" in ko.stdout and "옵션" in ko.stdout and "명령" in ko.stdout
+    assert "버전을 보여 주고 끝냅니다" in ko.stdout and "이 도움말을 보여 주고 끝냅니다" in ko.stdout
     en = run("--help", lang="en_US.UTF-8")
     assert en.returncode == 0 and "Usage" in en.stdout and not HANGUL.search(en.stdout.split("Commands")[0])
     solve_help = run("solve", "--help", lang="ko_KR.UTF-8").stdout

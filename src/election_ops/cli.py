@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ElectionOpsError, InputError, UsageError
+from .i18n import _, translated_command
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_SHORT = 0, 1, 2, 3
 DEFAULT_SCENARIO = "2022-presidential.yaml"
@@ -463,8 +464,8 @@ from .cli_district import district_app  # imported last: it uses this module's h
 app.add_typer(district_app, name="district")
 
 
-def run() -> None:  # pragma: no cover - console entry for python -m
-    app(prog_name="election-ops")
+def run() -> None:  # pragma: no cover - the console entry (and python -m): help in the user's language
+    translated_command(app)(prog_name="election-ops")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -70,14 +70,64 @@ def N_(message: str) -> str:  # the gettext convention: marks a message for the 
     return message
 
 
-# Click's and Typer's own words, translated through the global domain (see set_language)
+# Typer's own words that go through gettext's global domain (see set_language); the rest of its vendored
+# click ("Usage:", its error messages) is fixed English
 CLICK_MESSAGES = (
-    N_("Usage:"), N_("Options"), N_("Commands"), N_("Arguments"), N_("Error"), N_("Aborted."),
-    N_("Show this message and exit."), N_("[default: {}]"), N_("[required]"),
-    N_("Try [blue]'{command_path} {help_option}'[/] for help."), N_("Missing argument '{param_hint}'."),
-    N_("Missing option '{param_hint}'."), N_("No such option: {name}"), N_("No such command {name!r}."),
-    N_("Invalid value for {param_hint}: {message}"),
+    N_("Options"), N_("Commands"), N_("Arguments"), N_("Error"), N_("Aborted!"), N_("[default: {}]"),
+    N_("[required]"), N_("[env var: {}]"), N_("(deprecated) "), N_("default: {default}"), N_("required"),
+    N_("Missing command."), N_("No such command {name!r}."), N_("Show this message and exit."),
 )
 
 
 set_language()
+
+
+# --- help of commands and options ------------------------------------------------------------------------------
+#
+# Command help is the command's docstring and option help the ``help=`` of its typer.Option, written in English
+# in the CLI modules. ``translated_command`` builds the click command Typer would run and puts each of those
+# texts in the user's language, so the CLI's code keeps plain English and the catalogue holds the rest
+# (scripts/i18n.py extracts the same texts from the same tree).
+
+
+def _walk(command):
+    """``command`` and every sub-command below it (a click command tree)."""
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _walk(sub)
+
+
+def help_texts(command) -> list[str]:
+    """Every help text of a click command tree: the catalogue's message ids."""
+    texts = []
+    for cmd in _walk(command):
+        texts += [t for t in (cmd.help, cmd.short_help) if t]
+        texts += [p.help for p in cmd.params if getattr(p, "help", None)]
+    return texts
+
+
+def translated_command(app):
+    """The click command of Typer ``app`` with every help text in the terminal's language."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    for cmd in _walk(command):
+        cmd.help = _(cmd.help) if cmd.help else cmd.help
+        cmd.short_help = _(cmd.short_help) if cmd.short_help else cmd.short_help
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+        cmd.get_help_option = _translated_help_option(cmd.get_help_option)
+    return command
+
+
+def _translated_help_option(make):
+    """click makes each command's --help option when asked; translate its help as it comes."""
+
+    def get_help_option(ctx):
+        option = make(ctx)
+        if option is not None and option.help:
+            option.help = _(option.help)
+        return option
+
+    return get_help_option
