@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ElectionOpsError, InputError, UsageError
-from .i18n import _, translated_command
+from .i18n import translated_command
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_SHORT = 0, 1, 2, 3
 DEFAULT_SCENARIO = "2022-presidential.yaml"
