@@ -77,12 +77,12 @@ def problems() -> list[str]:
 def main(command: str) -> int:
     if command == "extract":
         with POT.open("wb") as fh:
-            write_po(fh, extract(), width=120, omit_header=False, sort_by_file=True)
+            write_po(fh, extract(), width=120, omit_header=False, sort_output=True)
     elif command == "update":
         po = read(PO) if PO.exists() else Catalog(locale="ko", domain="election_ops")
         po.update(extract(), no_fuzzy_matching=True)
         with PO.open("wb") as fh:
-            write_po(fh, po, width=120, ignore_obsolete=True, sort_by_file=True)
+            write_po(fh, po, width=120, ignore_obsolete=True, sort_output=True)
     elif command == "compile":
         MO.write_bytes(compiled(read(PO)))
     elif command == "check":

@@ -57,3 +57,29 @@ def test_help_in_korean_and_in_english():
     assert en.returncode == 0 and "Usage" in en.stdout and not HANGUL.search(en.stdout.split("Commands")[0])
     solve_help = run("solve", "--help", lang="ko_KR.UTF-8").stdout
     assert "시나리오 파일" in solve_help and "계획 폴더" in solve_help
+def test_a_translated_message_and_back():
+    try:
+        assert i18n.set_language("ko") == "ko"
+        assert i18n._("wrote the plan to {folder}") == "계획을 {folder}에 저장했습니다"
+    finally:
+        i18n.set_language("en")
+    assert i18n._("wrote the plan to {folder}") == "wrote the plan to {folder}"
+
+
+def test_error_prefix_in_korean(tmp_path):
+    result = run("solve", str(tmp_path / "missing.yaml"), lang="ko_KR.UTF-8")
+    assert result.returncode == 2
+    assert result.stderr.lstrip().startswith("오류:")
+    assert run("solve", str(tmp_path / "missing.yaml"), lang="en_US.UTF-8").stderr.lstrip().startswith("error:")
+
+
+@pytest.mark.slow
+def test_solve_summarises_in_korean_and_names_what_it_wrote(tmp_path):
+    result = run("solve", "--out", str(tmp_path / "plan"), "--time-limit", "20", lang="ko_KR.UTF-8")
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "배치 결과: 최적 배치 (증명됨)" in out and "수당: 투표관리관 15,390,000" in out and "합계 123,490,000원" in out
+    assert "계획을 " in out and "저장했습니다" in out
+    for name, what in (("roster.xlsx", "배치표"), ("report.html", "보고서"), ("notices.pdf", "근무 안내문")):
+        assert f"{what}" in out and str(tmp_path / "plan" / name) in out, name
+    assert "wrote" not in out and "solver" not in out and "OPTIMAL" not in out

@@ -74,7 +74,7 @@ def N_(message: str) -> str:  # the gettext convention: marks a message for the 
 # click ("Usage:", its error messages) is fixed English
 CLICK_MESSAGES = (
     N_("Options"), N_("Commands"), N_("Arguments"), N_("Error"), N_("Aborted!"), N_("[default: {}]"),
-    N_("[required]"), N_("[env var: {}]"), N_("(deprecated) "), N_("default: {default}"), N_("required"),
+    N_("[required]"), N_("[env var: {}]"), N_("(deprecated) "), N_("default: {default}"),
     N_("Missing command."), N_("No such command {name!r}."), N_("Show this message and exit."),
 )
 
