@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_districts.py                 # the sample below, then 경기 화성시 (the largest)
     .venv/bin/python bench/bench_districts.py --units 11620 42770
     .venv/bin/python bench/bench_districts.py --all-init      # + initialise every one of the 250 units (~20 min)
+    .venv/bin/python bench/bench_districts.py --all-solve     # + init, solve and validate all 250 (about an hour)
     .venv/bin/python bench/bench_districts.py --json out.json
 
 Each unit is initialised into a fresh temporary folder with ``init_unit`` (as
@@ -74,14 +75,44 @@ def run_all_init(root: Path) -> dict:
             "slowest_s": round(slowest[0], 2), "slowest_unit": slowest[1]}
 
 
+def run_all_solve(root: Path, time_limit: float) -> dict:
+    """Every unit through the commands a user runs: district init, solve (plan files written), validate."""
+    from typer.testing import CliRunner
+
+    from election_ops.cli import app
+
+    runner, codes, failures = CliRunner(), {}, []
+    start = time.perf_counter()
+    for unit in list_units():
+        folder = root / "solve" / unit.code
+        steps = (["district", "init", unit.code, "--out", str(folder)],
+                 ["solve", str(folder / "scenarios" / "2022-presidential.yaml"), "--out", str(folder / "plan"),
+                  "--time-limit", str(time_limit)],
+                 ["validate", str(folder / "plan")])
+        for step in steps:
+            result = runner.invoke(app, step)
+            if result.exit_code != 0:
+                failures.append(f"{unit.full_name}: {step[0]} exit {result.exit_code}")
+                break
+        codes[unit.code] = result.exit_code
+    total = time.perf_counter() - start
+    return {"units": len(codes), "all_valid": sum(c == 0 for c in codes.values()), "failures": failures,
+            "total_s": round(total, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--units", nargs="+", help="unit codes or names (default: the sample and the largest)")
+    parser.add_argument("--units", nargs="+", help="unit codes or names (default: the sample and the largest; "
+                        "'none' for none)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve (default 60)")
     parser.add_argument("--all-init", action="store_true", help="also initialise all 250 units and time it")
+    parser.add_argument("--all-solve", action="store_true", help="also init, solve and validate all 250 units")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file too")
     args = parser.parse_args(argv)
-    units = [resolve_unit(u).code for u in args.units] if args.units else [*SAMPLE, largest_unit()]
+    if args.units == ["none"]:
+        units = []
+    else:
+        units = [resolve_unit(u).code for u in args.units] if args.units else [*SAMPLE, largest_unit()]
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; time limit {args.time_limit:g} s")
     header = ("unit", "precincts", "emd", "electors", "posts", "people", "init s", "load+demand s", "solve s",
               "status", "gap", "short")
@@ -96,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['people']:,} | {r['init_s']:.2f} | {r['load_demand_s']:.2f} | {r['solve_s']:.2f} | "
                   f"{r['status']} | {r['gap']:.2%} | {r['short']} |", flush=True)
         result = {"units": rows}
+        if args.all_solve:
+            result["all_solve"] = a = run_all_solve(Path(tmp), args.time_limit)
+            print(f"all {a['units']} units: init + solve + validate passed for {a['all_valid']} in {a['total_s']:,} s")
+            for failure in a["failures"]:
+                print(f"  failed: {failure}")
         if args.all_init:
             result["all_init"] = run_all_init(Path(tmp))
             a = result["all_init"]

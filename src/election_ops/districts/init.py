@@ -148,6 +148,7 @@ def _scenario_text(info: UnitInfo, seed: int) -> str:
     data = f"../data/precincts/{info.code}"
     return f"""# 제20대 대통령선거 (2022-03-09) for {info.full_name}, written by `election-ops district init {info.code}`.
 # Paths are relative to this file.
+id: 2022-presidential-{info.code}
 title: {info.full_name} 제20대 대통령선거 2022-03-09, {info.precincts} precincts (투표구)
 election:
   id: 2022-03-09-presidential
