@@ -177,7 +177,7 @@ def solve(
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
     write_solved(solved, target)
     demand_result, plan = solved.demand, solved.plan
-    _print_plan(inputs.scenario, demand_result, plan, target)
+    _print_plan(inputs.scenario, demand_result, plan, target, inputs.rules)
     if plan.short_posts:
         raise typer.Exit(EXIT_SHORT)
 
@@ -195,7 +195,21 @@ def _solver_status(inputs):
         yield progress
 
 
-def _print_plan(scenario, demand_result, plan, target: Path) -> None:
+def _print_cost(scenario, demand_result, rules, plan) -> None:
+    """Allowances by role class (투표관리관, 투표사무원, 개표사무원) and, when the scenario sets one, the budget."""
+    from .costs import cost_by_class
+    from .glossary import ALLOWANCE_CLASSES, ko
+
+    classes = cost_by_class(demand_result, rules, plan)
+    total = sum(c.required_krw for c in classes)
+    parts = ", ".join(f"{ko(ALLOWANCE_CLASSES, c.role_class)} {c.required_krw:,}" for c in classes)
+    console.print(f"allowances: {parts}; total {total:,} KRW")
+    if scenario.budget_krw is not None:
+        left = scenario.budget_krw - total
+        console.print(f"budget {scenario.budget_krw:,} KRW: " + (f"{left:,} KRW under" if left >= 0 else f"{-left:,} KRW over"))
+
+
+def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None:
     from collections import Counter
 
     assigned = Counter(a.site_kind for a in plan.assignments)
@@ -217,6 +231,8 @@ def _print_plan(scenario, demand_result, plan, target: Path) -> None:
     stats = plan.stats
     console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
                   f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if rules is not None:
+        _print_cost(scenario, demand_result, rules, plan)
     if plan.shortfalls:
         err_console.print(f"[bold yellow]{plan.short_posts} post(s) short, {sum(s.short for s in plan.shortfalls if s.reserve)} standby post(s) empty[/]: see the 미충원 sheet "
                           f"of {target / 'roster.xlsx'} or shortfalls.csv")
@@ -264,8 +280,9 @@ def replan(
     write_solved(solved, target, extra_summary=summary, extra_files={
         "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
         "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
-                                                       election_day=election_day)})
-    _print_plan(inputs.scenario, demand_result, plan, target)
+                                                       election_day=election_day, plan=plan,
+                                                       election=inputs.scenario.election.name)})
+    _print_plan(inputs.scenario, demand_result, plan, target, inputs.rules)
     by = summary["replan"]["by_change"]
     console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
                   f"{by['released']} released; {changed} assignment(s) changed (changes.xlsx)")
@@ -309,6 +326,7 @@ def compare(
     """
     from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
+    from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
@@ -332,10 +350,11 @@ def compare(
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
+    write_comparison_html(out / "report.html", plans)
     _print_frame("Scenario comparison (시나리오 비교)", headline)
     if len(dongs):
         _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
-    console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+    console.print(f"wrote comparison.md, comparison.xlsx and report.html to {out}")
 
 
 def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,
@@ -415,46 +434,12 @@ def _draw_map(folder: Path, out: Path) -> int:
                          target_min=target)
 
 
-staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
+from .cli_staff import staff_app  # noqa: E402  (the sub-app imports the helpers above)
+from .cli_rules import rules_app  # noqa: E402
+from .cli_district import district_app  # noqa: E402
+
 app.add_typer(staff_app, name="staff")
-
-
-@staff_app.command("generate")
-@reports_errors
-def staff_generate(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
-    district: Annotated[str | None, typer.Option("--district", help="Or a count unit (code or name, as in 'district init').")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
-    size: Annotated[int | None, typer.Option("--size", min=1, help="Number of people (default: sized for the district's demand).")] = None,
-    departments: Annotated[Path | None, typer.Option("--departments", help="Departments file (department, kind, size). Default: a generic set of 구청/시청/군청 divisions.")] = None,
-) -> None:
-    """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
-    import tempfile
-
-    from .pipeline import load_inputs, plan_demand
-    from .staffgen import generate_sized_pool, write_generic_departments, write_staff_csv
-
-    output_file(out)
-    if (scenario is None) == (district is None):
-        raise UsageError("name the district the pool is for: --scenario FILE or --district UNIT (one of them)")
-    with tempfile.TemporaryDirectory() as tmp:
-        if district is not None:
-            from .districts.init import write_unit_data
-
-            scenario = write_unit_data(district, Path(tmp) / "unit")
-        if departments is None:
-            departments = Path(tmp) / "departments.csv"
-            write_generic_departments(departments)
-        inputs = load_inputs(scenario)
-        frame = generate_sized_pool(inputs.district, inputs.scenario.data.boundaries, departments,
-                                    plan_demand(inputs) if size is None else None, inputs.rules, seed=seed, size=size)
-    write_staff_csv(frame, out)
-    console.print(f"wrote {len(frame)} people to {out}")
-
-
-from .cli_district import district_app  # imported last: it uses this module's helpers
-
+app.add_typer(rules_app, name="rules")
 app.add_typer(district_app, name="district")
 
 
