@@ -442,6 +442,9 @@ from .cli_staff import staff_app
 app.add_typer(staff_app, name="staff")
 app.add_typer(rules_app, name="rules")
 app.add_typer(district_app, name="district")
+from .cli_country import country_app  # noqa: E402 - the command module imports this one's helpers
+
+app.add_typer(country_app, name="country")
 
 
 def run() -> None:  # pragma: no cover - console entry for python -m
