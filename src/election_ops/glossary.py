@@ -144,9 +144,9 @@ WAIT_STAGES = _terms(
     ("early_out", "관외 발급", "early voting, from elsewhere (관외)"),
 )
 WAIT_NOTES = _terms(  # StationWait.note, in Korean
-    ("room", "가장 붐비는 {hour}시 {worst}분 대기({stage}), 목표 {target}분 초과: 발급대를 늘리세요(공간 여유 있음)",
+    ("room", "가장 붐비는 {hour}시 {worst}({stage}), 목표 {target}분 초과: 발급대를 늘리세요(공간 여유 있음)",
      "worst hour waits over target: staff more desks (the room has space)"),
-    ("capacity", ("가장 붐비는 {hour}시 {worst}분 대기({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
+    ("capacity", ("가장 붐비는 {hour}시 {worst}({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
                   "투표소를 나누거나 더 넓은 장소로 옮기세요"),
      "worst hour waits over target even with every desk the room holds: split the station or a bigger room"),
     ("no_end", "대기가 끝나지 않음", "the line never clears"),
@@ -172,6 +172,20 @@ DOCUMENT = _terms(  # headings and words the documents use
     ("page_of", "&P / &N 쪽", "page X of Y"),
     ("yes", "예", "yes"),
     ("no", "아니오", "no"),
+    # notices.pdf and report.html (docs/reports.md)
+    ("notice", "선거사무 근무 안내", "notices.pdf: a person's duty notice"),
+    ("report", "선거사무 인력 배치 보고서", "report.html of a plan"),
+    ("comparison_report", "시나리오 비교 보고서", "report.html of a comparison"),
+    ("site", "근무지", "the site of a post"),
+    ("role", "역할", "role"),
+    ("when", "근무 일시", "duty date(s) and hours"),
+    ("place", "근무 장소", "where to go"),
+    ("manager", "책임자", "the site's lead, whom a clerk reports to"),
+    ("estimated_allowance", "수당(예상)", "estimated allowance of a post"),
+    ("inquiries", "문의", "whom to call (the scenario's contact)"),
+    ("election_office", "구청 선거 담당 부서", "the district's election office: whom to call without a contact"),
+    ("unbounded_wait", "대기 해소 불가", "a wait that never clears (inf)"),
+    ("no_prediction", "예측 없음", "no wait predicted"),
 )
 
 COMPARISON = _terms(  # comparison.xlsx: the figures (comparison.side_by_side) and the columns of its tables
@@ -269,7 +283,7 @@ def wait_note_ko(*, meets_target: bool, capacity_limited: bool, worst_min: float
     def minutes(x: float) -> str:
         return ko(WAIT_NOTES, "no_end") if math.isinf(x) else f"{x:,.0f}분 대기"
 
-    args = {"hour": hour.split(":")[0].lstrip("0") or "0", "worst": "끝없이" if math.isinf(worst_min) else f"{worst_min:,.0f}",
+    args = {"hour": hour.split(":")[0].lstrip("0") or "0", "worst": minutes(worst_min),
             "stage": ko(WAIT_STAGES, stage), "target": f"{target_min:g}", "best": minutes(best_min)}
     return ko(WAIT_NOTES, "capacity" if capacity_limited else "room").format_map(_Args(args))
 
