@@ -54,9 +54,10 @@ def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]
 def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, time_limit: float,
            seed: int, solver_overrides: dict | None, previous: tuple[FixedPost, ...], frozen: tuple[FixedPost, ...],
            progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None) -> Plan:
-    widen: frozenset[int] = frozenset()
+    widen: dict[int, int] = {}  # group -> times its candidates were widened
     while True:
-        problem = build_problem(demand, rules, workers, widen=widen, previous=previous, frozen=frozen, focus=focus)
+        problem = build_problem(demand, rules, workers, weights=weights, widen=widen, previous=previous,
+                                frozen=frozen, focus=focus)
         formulation = formulate(problem, weights)
         # the earlier plan is where a full replan starts from (the gentle one has it fixed already)
         hint = {formulation.vars.x[pair]: 1 for pair in problem.previous - problem.frozen}
@@ -64,10 +65,10 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
                              hint=hint or None, progress=progress)
         chosen = _chosen(formulation, result)
         more = _groups_to_widen(problem, formulation, result, chosen)
-        if not more or more <= widen:
+        if not more:
             break
-        # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
-        widen = widen | frozenset(more)
+        # A shortfall while eligible people were left out of the candidates: offer more and solve again.
+        widen = {**widen, **{g: widen.get(g, 0) + 1 for g in more}}
     return make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
 
 
@@ -81,12 +82,22 @@ def _groups_to_widen(problem: Problem, formulation: Formulation, result: SolverR
                      chosen: list[tuple[int, int]]) -> set[int]:
     if not result.values:
         return set()
-    candidates: dict[int, set[int]] = defaultdict(set)
+    candidates: dict[int, list[int]] = defaultdict(list)
     for w, g in problem.pairs:
-        candidates[g].add(w)
+        candidates[g].append(w)
+    busy = _posts_by_worker(problem, chosen)
+    shifts = {w: {problem.groups[h].shift for h in held} for w, held in busy.items()}
+
+    def free(w: int, shift: str) -> bool:  # could take a post on ``shift`` as the plan stands
+        return len(busy.get(w, ())) < problem.max_posts and not any(
+            shift in clique and shifts.get(w, set()) & set(clique) for clique in problem.cliques)
+
+    # Widen a short group only when its candidates are all taken (every candidate is eligible, so the count
+    # says whether anyone was left out); with a candidate free, the solver left the post short on purpose.
     return {
         g for g, var in formulation.vars.short.items()
-        if result.values[var] > 0 and set(problem.eligible[g]) - candidates[g]
+        if result.values[var] > 0 and len(problem.eligible[g]) > len(candidates[g])
+        and not any(free(w, problem.groups[g].shift) for w in candidates[g])
     }
 
 
