@@ -23,7 +23,7 @@ def to_metric(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x), np.asarray(y)
 
 
-def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray, *, block: int = 1 << 16) -> np.ndarray:
+def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray, *, block: int = 1 << 14) -> np.ndarray:
     """Straight-line distances in whole metres (int32: Korea is under 2,000 km across) between two sets of
     WGS84 points.
 

@@ -126,7 +126,8 @@ def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, .
     groups = build_groups(demand, rules)
     sites = demand.sites
     site_index = {s.id: i for i, s in enumerate(sites)}
-    homes = np.array([(w.home_lon, w.home_lat) for w in workers], dtype=float).reshape(-1, 2)
+    homes = np.column_stack([np.fromiter((w.home_lon for w in workers), dtype=float, count=len(workers)),
+                             np.fromiter((w.home_lat for w in workers), dtype=float, count=len(workers))])
     places = np.array([[s.lon, s.lat] for s in sites], dtype=float).reshape(-1, 2)
     distance = distance_matrix_m(homes, places)
 
@@ -229,6 +230,8 @@ class _Ranking:
         if count >= len(people):
             return people
         cost = self.cost(people, group)
+        if count == 1:  # the common case for a department's share; argmin takes the first (lowest) index
+            return people[[int(np.argmin(cost))]]
         threshold = np.partition(cost, count - 1)[count - 1]
         below = np.flatnonzero(cost < threshold)
         tied = np.flatnonzero(cost == threshold)[: count - len(below)]
