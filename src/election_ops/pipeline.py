@@ -112,7 +112,7 @@ def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | N
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
                  extra_files: dict | None = None) -> None:
     """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost)."""
-    from .costs import estimated_cost
+    from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
     from .reports.plan_files import write_plan
     from .waits import WAITS_COLUMNS, worst_first
@@ -122,6 +122,7 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     over = [w for w in worst_first(waits) if not w.meets_target]
     summary = {
         "cost_krw": estimated_cost(solved.demand, inputs.rules),
+        **cost_summary(cost_by_class(solved.demand, inputs.rules, solved.plan), inputs.scenario.budget_krw),
         "waits": {"target_min": inputs.rules.waits.target_wait_min,
                   "worst": [{"site_id": w.site_id, "worst_wait_min": w.worst_wait_min, "note": w.note}
                             for w in worst_first(waits, 5)],

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..domain import RoleRule, Shift, Worker
+from ..glossary import REQUIREMENTS, ko
 
 GRADE_KO = "{}급"
 
@@ -55,6 +56,18 @@ def requirement_text(rule: RoleRule) -> str:
     if rule.experienced:
         parts.append(f"experience as {rule.name}")
     return ", ".join(parts) or "no special requirement"
+
+
+def requirement_text_ko(rule: RoleRule) -> str:
+    """requirement_text in Korean, from the glossary's words."""
+    parts = []
+    if rule.min_grade is not None:
+        parts.append(ko(REQUIREMENTS, "min_grade").format(grade=GRADE_KO.format(rule.min_grade)))
+    if rule.requires:
+        parts.append(ko(REQUIREMENTS, "certification").format(certs=", ".join(rule.requires)))
+    if rule.experienced:
+        parts.append(ko(REQUIREMENTS, "experience").format(role=rule.name))
+    return ", ".join(parts) or ko(REQUIREMENTS, "none")
 
 
 def overlap_cliques(shifts: Iterable[Shift]) -> list[tuple[str, ...]]:
