@@ -390,3 +390,15 @@ def test_a_failed_write_leaves_the_earlier_plan_intact(write, plan, tmp_path, mo
     with pytest.raises(RuntimeError, match="disk full"):
         write(target, other)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+def test_a_city_wide_pool_lists_only_the_people_placed(write, plan, tmp_path, monkeypatch):
+    """Past UNPLACED_LISTED_MAX people the 개인별 sheet lists the people placed and counts the rest in one row."""
+    from election_ops.reports import roster
+
+    monkeypatch.setattr(roster, "UNPLACED_LISTED_MAX", 2)
+    book = load_workbook(write(tmp_path / "plan", plan) / "roster.xlsx")
+    rows = list(book["개인별"].iter_rows(min_row=2, values_only=True))
+    placed = {a.worker_id for a in plan.assignments}
+    assert {r[0] for r in rows[:-1]} == placed
+    assert rows[-1][1] == f"미배치 {len(PEOPLE) - len(placed)}명 생략"

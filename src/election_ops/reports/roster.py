@@ -448,13 +448,21 @@ def _department_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan
                  per_page=ROWS_PER_PAGE["부서별"], row_height=POST_ROW_HEIGHT["부서별"])
 
 
+UNPLACED_LISTED_MAX = 10_000  # a pool up to this size lists its people without a post too (미배치)
+
+
 def _person_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) -> None:
-    """개인별: one row per post a person holds, date, hours, place and role on the line; 미배치 for the rest."""
+    """개인별: one row per post a person holds, date, hours, place and role on the line; 미배치 for the rest.
+
+    A city-wide pool (more than UNPLACED_LISTED_MAX people) lists only the people placed and says how many
+    it left out: 199,000 rows of 미배치 would take most of the plan's time and help no one."""
     posts: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan.assignments:
         posts[a.worker_id].append(a)
+    listed = view.workers.values() if len(view.workers) <= UNPLACED_LISTED_MAX else (
+        view.workers[w] for w in posts if w in view.workers)
     rows = []
-    for worker in sorted(view.workers.values(), key=lambda w: w.id):
+    for worker in sorted(listed, key=lambda w: w.id):
         held = sorted(posts.get(worker.id, []), key=lambda a: (view.shift_rank.get(a.shift, 99), *view.post_key(a)))
         who = [worker.id, worker.name, worker.department, grade_text(worker)]
         if not held:
@@ -464,6 +472,10 @@ def _person_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) ->
             rows.append([*who, view.shift_when(a.shift), view.report_time(a.shift), view.site_name(a.site_id),
                          site.dong if site else "", view.role_name(a.site_kind, a.role), int(a.commute_m),
                          a.site_id, a.role])
+    unlisted = len(view.workers) - len({w for w in posts if w in view.workers}) if len(view.workers) > UNPLACED_LISTED_MAX else 0
+    if unlisted:
+        rows.append(["", f"{ko(DOCUMENT, 'unassigned')} {unlisted:,}명 생략", "", "", None, None, None, None, None, None,
+                     None, None])
     table_sheet(ws, fmt, PERSON_COLUMNS, rows, page=page, landscape=True,
                 widths=[9, 10, 16, 7, 30, 9, 30, 10, 22, 10, 12, 15])
 
