@@ -275,26 +275,31 @@ def _widen_to_cover(groups: tuple[Group, ...], shifts, eligible: dict[int, np.nd
     model while the pool has people to spare. For each set of overlapping shifts (one post per
     person there), posts are matched to candidates; when a post stays unmatched, every group
     its search reached (a set whose candidates together are fewer than its posts) is offered
-    ``WIDEN_FACTOR`` times more people, until the matching covers every post or those groups
-    already have every eligible person.
+    ``WIDEN_FACTOR`` times more people, until the matching covers every post or no group of such
+    a set has an eligible person the search did not reach (then the pool itself is short there,
+    and offering more people would only grow the model).
     """
     offered = dict(offered)
     for clique in overlap_cliques(shifts):
         members = [g for g in groups if g.shift in clique]
         while True:
-            stuck = _uncovered(members, offered)
-            grow = [g for g in members if g.index in stuck and len(offered[g.index]) < len(eligible[g.index])]
+            grow = {}
+            for stuck, reached in _uncovered(members, offered):
+                seen = np.fromiter(reached, dtype=np.int64, count=len(reached))
+                for g in stuck:
+                    if g not in grow and not np.isin(eligible[g], seen, assume_unique=True).all():
+                        grow[g] = groups[g]
             if not grow:
                 break
-            for g in grow:
+            for g in grow.values():
                 levels[g.index] = levels.get(g.index, 0) + 1
                 offered[g.index] = ranking.cheapest(eligible[g.index], g, _offer_size(g, levels[g.index]))
     return offered
 
 
-def _uncovered(groups: list[Group], offered: dict[int, np.ndarray]) -> set[int]:
-    """Groups that a maximum matching of posts to candidates (one post per person) leaves short, with every
-    group reachable from them by an alternating path: together their candidates are too few for their posts."""
+def _uncovered(groups: list[Group], offered: dict[int, np.ndarray]) -> list[tuple[set[int], set[int]]]:
+    """Where a maximum matching of posts to candidates (one post per person) leaves posts short: for each, the
+    groups reachable by an alternating path and the people they reached (together too few for their posts)."""
     holder: dict[int, int] = {}  # person -> group
     load = dict.fromkeys((g.index for g in groups), 0)
     demand = {g.index: g.demand for g in groups}
@@ -309,12 +314,14 @@ def _uncovered(groups: list[Group], offered: dict[int, np.ndarray]) -> set[int]:
                 holder[w] = g
                 load[g] += 1
     stuck: set[int] = set()
+    found = []
     for g in order:
         while load[g] < demand[g] and g not in stuck:
             reached = _augment(g, candidates, holder, load, demand)
             if reached is not None:
                 stuck |= reached
-    return stuck
+                found.append((reached, {w for h in reached for w in candidates[h]}))
+    return found
 
 
 def _augment(start: int, candidates: dict[int, list[int]], holder: dict[int, int], load: dict[int, int],
