@@ -307,7 +307,8 @@ def compare(
     A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
     folder is read as it is.
     """
-    from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
+    from .comparison import (changed_dongs, dong_table, plan_is_short, read_plan_files, role_table, side_by_side,
+                             worst_stations)
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
 
     if len(scenarios) < 2:
@@ -336,6 +337,8 @@ def compare(
     if len(dongs):
         _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
     console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+    if any(plan_is_short(p) for p in plans):  # the plans' own code: a short plan is shown, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,
@@ -396,6 +399,10 @@ def map_command(
     folder = source if (source / "summary.json").exists() else _solved_folder(source, out.parent, None, None)
     count = _draw_map(folder, out)
     console.print(f"wrote {out} ({count} stations)")
+    from .comparison import plan_is_short, read_plan_files
+
+    if plan_is_short(read_plan_files(folder)):  # the plan's own code: drawn, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _draw_map(folder: Path, out: Path) -> int:

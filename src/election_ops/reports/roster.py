@@ -25,6 +25,7 @@ from ..domain import SITE_KIND_KO, SiteKind, StaffingRules, Worker
 from ..io.scenario import Scenario
 from ..safe_write import neutralise
 from ..solution import Assignment, Plan
+from ..waits.station import UNBOUNDED_KO
 
 SHEETS = ("요약", "투표소별", "부서별", "개인별", "미충원")
 FONT = "맑은 고딕"
@@ -143,6 +144,11 @@ class _Widths:
     def apply(self, ws, minimum: float = 6) -> None:
         for col, width in sorted(self.widths.items()):
             ws.set_column(col, col, max(width, minimum))
+
+
+def _wait_cell(minutes: float) -> float | str:
+    """A predicted wait: minutes, or the label of a line that never clears (a desk with no clerk)."""
+    return UNBOUNDED_KO if math.isinf(minutes) else minutes
 
 
 def _cell(ws, widths: _Widths, row: int, col: int, value: object, fmt=None) -> None:
@@ -274,7 +280,7 @@ def _summary_sheet(ws, fmt: Formats, view: _View, plan: Plan, scenario: Scenario
     if waits:
         worst = sorted(waits, key=lambda w: (-w.worst_wait_min, w.site_id))[:WORST_WAITS_SHOWN]
         wait_rows = [[w.site_id, view.site_name(w.site_id), KIND_SHORT.get(str(w.site_kind), str(w.site_kind)),
-                      round(w.voters), w.expected_wait_min, w.worst_wait_min, w.worst_hour,
+                      round(w.voters), _wait_cell(w.expected_wait_min), _wait_cell(w.worst_wait_min), w.worst_hour,
                       "예" if w.meets_target else "아니오", "예" if w.capacity_limited else "아니오", w.note]
                      for w in worst]
         target = worst[0].target_wait_min if worst else 30
