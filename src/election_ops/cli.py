@@ -215,8 +215,12 @@ def _print_plan(scenario, demand_result, plan, target: Path) -> None:
         console.print(f"commute: mean {sum(commutes) / len(commutes):,.0f} m, max {max(commutes):,} m; "
                       f"people placed: {len({a.worker_id for a in plan.assignments})}")
     stats = plan.stats
+    gap = "unknown" if stats.gap != stats.gap else f"{stats.gap:.2%}"  # NaN: no bound yet
     console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
-                  f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+                  f"gap {gap} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if stats.status == "UNKNOWN":
+        err_console.print("[yellow]note:[/] the solver stopped before improving on its starting roster (the "
+                          "station-by-station baseline); raise --time-limit for a better plan")
     if plan.shortfalls:
         err_console.print(f"[bold yellow]{plan.short_posts} post(s) short, {sum(s.short for s in plan.shortfalls if s.reserve)} standby post(s) empty[/]: see the 미충원 sheet "
                           f"of {target / 'roster.xlsx'} or shortfalls.csv")

@@ -15,9 +15,9 @@ import numpy as np
 
 from ..demand import Demand
 from ..domain import RoleRule, Site, SiteKind, StaffingRules, Worker
-from .eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
 from ..geo import distance_matrix_m
 from .departments import allocate_home_dongs, fair_targets
+from .eligibility import eligibility_class, is_available, is_eligible, overlap_cliques
 
 # Candidate generation: each person is offered the sites nearest their home, and each
 # group the people nearest it, so every post keeps a wide choice while far-away pairs

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
-from .eligibility import ineligibility, is_available, requirement_text
+from ..solution import Assignment, Plan, Shortfall, SolveStats
 from .cpsat import SolverResult, solve_cpsat
+from .eligibility import ineligibility, is_available, requirement_text
 from .formulation import Formulation, formulate
+from .greedy import greedy_assign
+from .hint import complete_hint, with_pairs
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
-from ..solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
@@ -27,7 +30,7 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
 
     ``previous`` makes this a replan of that plan (every post given to someone new costs
     ``weights.change``); ``frozen`` posts are kept exactly. Raises ``FixedPostError`` for a
-    frozen post that cannot be kept.
+    frozen post that cannot be kept (``precheck.check_fixed_posts`` names it first, in words).
     """
     if previous:
         # First try the gentle replan: everyone unaffected keeps their post (hard) and only the freed posts
@@ -40,9 +43,20 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
         freed = tuple(p for p in previous if p not in kept and (kinds.get(p.site_id), p.role) not in reserves)
         gentle = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous,
                         tuple(frozen) + kept, progress, focus=freed)
-        if gentle.short_posts == 0:
-            return gentle
-    return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen, progress)
+        if gentle.plan.short_posts == 0:
+            return gentle.plan
+        # The full stage starts from the gentle plan (a feasible roster of the full model too), and is kept only
+        # when it is better: a full stage stopped early never throws the gentle plan away.
+        full = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen,
+                      progress, start=gentle.chosen)
+        return full.plan if _better(full.plan, gentle.plan) else gentle.plan
+    return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen,
+                  progress).plan
+
+
+def _better(plan: Plan, than: Plan) -> bool:
+    """Fewer real posts short, then fewer points (the same objective: both stages score the full model's terms)."""
+    return (plan.short_posts, sum(plan.objective_terms.values())) < (than.short_posts, sum(than.objective_terms.values()))
 
 
 def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]) -> tuple[FixedPost, ...]:
@@ -51,29 +65,62 @@ def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]
     return tuple(p for p in previous if p.worker_id in by_id and is_available(by_id[p.worker_id], p.shift))
 
 
+@dataclass(frozen=True)
+class _Stage:
+    plan: Plan
+    chosen: list[tuple[int, int]]  # (worker, group) pairs, indices shared by every stage of one solve
+
+
 def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, time_limit: float,
            seed: int, solver_overrides: dict | None, previous: tuple[FixedPost, ...], frozen: tuple[FixedPost, ...],
-           progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None) -> Plan:
+           progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None,
+           start: list[tuple[int, int]] | None = None) -> _Stage:
     widen: frozenset[int] = frozenset()
     while True:
         problem = build_problem(demand, rules, workers, widen=widen, previous=previous, frozen=frozen, focus=focus)
+        # A complete, feasible starting roster: the given one (an earlier stage's), else the station-by-station
+        # greedy baseline; so even a very short time limit returns a usable plan (docs/model.md, "Solving").
+        if start is None:
+            start = _greedy_start(problem)
+        problem = with_pairs(problem, start)
         formulation = formulate(problem, weights)
-        # the earlier plan is where a full replan starts from (the gentle one has it fixed already)
-        hint = {formulation.vars.x[pair]: 1 for pair in problem.previous - problem.frozen}
+        hint = complete_hint(problem, formulation, start)
         result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
-                             hint=hint or None, progress=progress)
-        chosen = _chosen(formulation, result)
+                             hint=hint, progress=progress)
+        if result.status in ("INFEASIBLE", "MODEL_INVALID"):
+            raise ModelError(result.status, problem)
+        chosen = _chosen(formulation, result) if result.values else sorted(p for p in start if p in formulation.vars.x)
         more = _groups_to_widen(problem, formulation, result, chosen)
         if not more or more <= widen:
             break
-        # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
+        # A shortfall while eligible people were left out of the candidates: offer them all and solve again,
+        # starting from this roster.
         widen = widen | frozenset(more)
-    return make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
+        start = chosen
+    plan = make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
+    return _Stage(plan=plan, chosen=chosen)
+
+
+def _greedy_start(problem: Problem) -> list[tuple[int, int]]:
+    """The greedy roster, with a replan's earlier posts kept first where they still fit."""
+    return greedy_assign(problem)
+
+
+class ModelError(RuntimeError):
+    """The solver found the hard rules contradictory or the model out of range, after every pre-check passed."""
+
+    def __init__(self, status: str, problem: Problem) -> None:
+        self.status = status
+        if status == "INFEASIBLE":
+            text = (f"the hard rules cannot all hold together ({len(problem.frozen)} fixed post(s)): a fixed post "
+                    "clashes with another on an overlapping shift, with the cap on posts per person, or with "
+                    "the number of posts; check the --freeze list")
+        else:
+            text = "a number in the scenario or rules is too large for the solver; reduce it"
+        super().__init__(text)
 
 
 def _chosen(formulation: Formulation, result: SolverResult) -> list[tuple[int, int]]:
-    if not result.values:
-        return []
     return sorted(pair for pair, var in formulation.vars.x.items() if result.values[var] == 1)
 
 
@@ -94,7 +141,9 @@ def make_plan(problem: Problem, weights: Weights, formulation: Formulation, resu
               chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = ()) -> Plan:
     assignments, shortfalls = label_roles(problem, chosen, kept)
     terms = score(problem, weights, chosen)
-    stats = SolveStats(status=result.status, objective=result.objective, best_bound=result.best_bound,
+    # no solution from the solver (stopped before it checked the start): the plan is the starting roster
+    objective = result.objective if result.values else float(sum(terms.values()))
+    stats = SolveStats(status=result.status, objective=objective, best_bound=result.best_bound,
                        solve_seconds=result.seconds, variables=len(formulation.model.names),
                        constraints=len(formulation.model.rows))
     return Plan(assignments=tuple(sorted(assignments)), shortfalls=tuple(shortfalls), stats=stats,
