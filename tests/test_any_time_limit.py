@@ -6,19 +6,19 @@ import csv
 from pathlib import Path
 
 import pytest
+from instances import build, every_term, person
 from typer.testing import CliRunner
 
 from election_ops.cli import app
 from election_ops.domain import Weights
 from election_ops.model import solve as solve_module
 from election_ops.model.cpsat import SolverResult
+from election_ops.model.formulation import formulate
 from election_ops.model.greedy import greedy_assign
 from election_ops.model.hint import complete_hint
-from election_ops.model.formulation import formulate
 from election_ops.model.problem import FixedPost, build_problem
 from election_ops.model.solve import solve_roster
 from election_ops.overlays import mark_unavailable
-from instances import build, every_term, person
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
