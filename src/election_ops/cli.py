@@ -242,10 +242,10 @@ def replan(
     Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
     which posts stay short). Exit code 3 when posts stay short.
     """
+    from .checksums import file_sha256
     from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .checksums import file_sha256
 
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
@@ -311,8 +311,15 @@ def compare(
     A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
     folder is read as it is.
     """
-    from .comparison import (changed_dongs, dong_table, plan_is_short, read_plan_files, role_table, side_by_side,
-                             worst_stations)
+    from .comparison import (
+        changed_dongs,
+        dong_table,
+        plan_is_short,
+        read_plan_files,
+        role_table,
+        side_by_side,
+        worst_stations,
+    )
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
 
     if len(scenarios) < 2:
@@ -353,8 +360,8 @@ def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: floa
     """
     import json
 
-    from .pipeline import load_inputs, solve_plan, write_solved
     from .checksums import file_sha256
+    from .pipeline import load_inputs, solve_plan, write_solved
 
     inputs = load_inputs(scenario, with_staff=True)
     folder, n = out / inputs.scenario.id, 1
@@ -410,7 +417,6 @@ def map_command(
 
 
 def _draw_map(folder: Path, out: Path) -> int:
-    import json
 
     from .comparison import read_plan_files
     from .reports.maps import draw_plan_map

@@ -36,6 +36,13 @@ class SiteKind(StrEnum):
 SITE_KIND_KO = {SiteKind.polling: "투표소", SiteKind.early: "사전투표소", SiteKind.counting: "개표소"}
 
 NonNegInt = Annotated[int, Field(ge=0)]
+# Bounds on the numbers of scenarios and rules, so that whatever passes validation the roster model can hold:
+# headcounts, weights and their products stay far inside the solver's 64-bit integers (docs/model.md).
+MAX_BALLOTS_PER_VOTER = 20  # a Korean local election hands out 7; by-elections on one day a few more
+MAX_HEADCOUNT = 10_000  # people in any one rule's figure (base, per entrance, per step, max)
+MAX_POSTS_PER_REQUIREMENT = 10_000  # people one role needs at one site on one shift, after the load
+Headcount = Annotated[int, Field(ge=0, le=MAX_HEADCOUNT)]
+FiniteLoad = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Weight = Annotated[int, Field(ge=0, le=10**9)]  # bounded so a weighted sum always fits the solver's 64-bit objective
 
 
@@ -47,7 +54,7 @@ class Election(Frozen):
     name: str
     election_day: date
     early_days: tuple[date, ...]
-    ballots_per_voter: Annotated[int, Field(ge=1)]
+    ballots_per_voter: Annotated[int, Field(ge=1, le=MAX_BALLOTS_PER_VOTER)]
 
     @field_validator("early_days")
     @classmethod
@@ -120,7 +127,7 @@ class Site(Frozen):
     lat: float
     location_source: str
     serves: tuple[str, ...]  # precinct ids (polling), 동 ids (early), ("*",) for everything
-    entrances: Annotated[int, Field(ge=1)] = 1
+    entrances: Annotated[int, Field(ge=1, le=100)] = 1
 
 
 class District(Frozen):
@@ -177,13 +184,13 @@ class RoleRule(Frozen):
     role: str
     name: str  # Korean name shown to people, e.g. 투표관리관
     shift: str  # shift template id: early, eday or count
-    base: NonNegInt = 0
-    per_entrance: NonNegInt = 0
+    base: Headcount = 0
+    per_entrance: Headcount = 0
     load: LoadMetric = LoadMetric.none
-    free: Annotated[float, Field(ge=0)] = 0.0
-    step: Annotated[float, Field(gt=0)] | None = None
-    per_step: Annotated[int, Field(ge=1)] = 1  # people added per step, e.g. a 2-clerk desk
-    max: NonNegInt | None = None
+    free: FiniteLoad = 0.0
+    step: Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)] | None = None
+    per_step: Annotated[int, Field(ge=1, le=MAX_HEADCOUNT)] = 1  # people added per step, e.g. a 2-clerk desk
+    max: Headcount | None = None
     covid: bool = False  # counted only when the scenario switches COVID roles on
     lead: bool = False  # the station's lead role (needs an experienced worker)
     min_grade: Annotated[int, Field(ge=1, le=9)] | None = None  # 9급 is the most junior
@@ -205,13 +212,13 @@ class ShiftTemplate(Frozen):
 class EarlyVotingRules(Frozen):
     split_days: bool = False  # one person covers both days unless this is true
     day_shares: tuple[float, ...] = (0.5, 0.5)
-    out_of_district_ratio: Annotated[float, Field(ge=0)] = 0.0
+    out_of_district_ratio: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
 
 
 class Limits(Frozen):
     """Hard and soft limits on a person's load and a station's make-up."""
 
-    max_posts_per_worker: Annotated[int, Field(ge=1)] = 2  # hard: posts one person may hold in an election
+    max_posts_per_worker: Annotated[int, Field(ge=1, le=10)] = 2  # hard: posts one person may hold in an election
     newcomer_share: Annotated[float, Field(ge=0, le=1)] = 0.5  # soft: first-timers above this share of a station are penalised
 
 
@@ -409,7 +416,7 @@ class Assumptions(Frozen):
 
     register_election: str  # electors: this election's precinct register
     reference_election: str  # turnout: this past election's per-precinct and per-동 figures
-    turnout_scale: Annotated[float, Field(gt=0)] = 1.0
+    turnout_scale: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = 1.0
     covid: bool = True
 
 

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
+from ..errors import ElectionOpsError
 from ..solution import Assignment, Plan, Shortfall, SolveStats
 from .cpsat import SolverResult, solve_cpsat
 from .eligibility import ineligibility, is_available, requirement_text
 from .formulation import Formulation, formulate
 from .greedy import greedy_assign
 from .hint import complete_hint, with_pairs
+from .precheck import check_objective_range
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
 
@@ -84,6 +86,7 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
             start = _greedy_start(problem)
         problem = with_pairs(problem, start)
         formulation = formulate(problem, weights)
+        check_objective_range(formulation.model.terms, formulation.model.upper)
         hint = complete_hint(problem, formulation, start)
         result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
                              hint=hint, progress=progress)
@@ -106,17 +109,23 @@ def _greedy_start(problem: Problem) -> list[tuple[int, int]]:
     return greedy_assign(problem)
 
 
-class ModelError(RuntimeError):
-    """The solver found the hard rules contradictory or the model out of range, after every pre-check passed."""
+class ModelError(ElectionOpsError):
+    """The solver found the hard rules contradictory or the model out of range although every pre-check passed.
+
+    Every post has an explicit shortfall, so only pinned posts can contradict each other: with pinned posts it
+    is the input's fault (exit 2), without them a bug (exit 1). Never turned into an all-short plan.
+    """
 
     def __init__(self, status: str, problem: Problem) -> None:
         self.status = status
+        self.exit_code = 2 if problem.frozen else 1
         if status == "INFEASIBLE":
-            text = (f"the hard rules cannot all hold together ({len(problem.frozen)} fixed post(s)): a fixed post "
-                    "clashes with another on an overlapping shift, with the cap on posts per person, or with "
-                    "the number of posts; check the --freeze list")
+            text = (f"the solver proved that the {len(problem.frozen)} pinned post(s) cannot all be kept together "
+                    "with the hard rules (one post at a time, the cap on posts per person, the posts each site "
+                    "needs); no plan was written: correct the --freeze list")
         else:
-            text = "a number in the scenario or rules is too large for the solver; reduce it"
+            text = ("the roster model holds a number beyond the solver's range (status MODEL_INVALID); no plan "
+                    "was written: check the scenario's and rules' numbers")
         super().__init__(text)
 
 
@@ -139,7 +148,7 @@ def _groups_to_widen(problem: Problem, formulation: Formulation, result: SolverR
 
 def make_plan(problem: Problem, weights: Weights, formulation: Formulation, result: SolverResult,
               chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = ()) -> Plan:
-    assignments, shortfalls = label_roles(problem, chosen, kept)
+    assignments, shortfalls = label_roles(problem, chosen, kept, optimal=result.status == "OPTIMAL")
     terms = score(problem, weights, chosen)
     # no solution from the solver (stopped before it checked the start): the plan is the starting roster
     objective = result.objective if result.values else float(sum(terms.values()))
@@ -150,8 +159,8 @@ def make_plan(problem: Problem, weights: Weights, formulation: Formulation, resu
                 objective_terms=terms)
 
 
-def label_roles(problem: Problem, chosen: list[tuple[int, int]],
-                kept: tuple[FixedPost, ...] = ()) -> tuple[list[Assignment], list[Shortfall]]:
+def label_roles(problem: Problem, chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = (),
+                optimal: bool = False) -> tuple[list[Assignment], list[Shortfall]]:
     """Give each person in a pooled group a role: a frozen or earlier role first where it still has room,
     then roles in rules order, people experienced in a role first."""
     members: dict[int, list[int]] = defaultdict(list)
@@ -183,7 +192,7 @@ def label_roles(problem: Problem, chosen: list[tuple[int, int]],
             if len(taken) < required:
                 shortfalls.append(Shortfall(site_id=group.site.id, site_kind=group.site.kind.value, role=rule.role,
                                             shift=group.shift, required=required, assigned=len(taken),
-                                            reason=explain_shortfall(problem, group.index, busy),
+                                            reason=explain_shortfall(problem, group.index, busy, optimal),
                                             reserve=group.reserve))
     return assignments, shortfalls
 
@@ -195,7 +204,7 @@ def _posts_by_worker(problem: Problem, chosen: list[tuple[int, int]]) -> dict[in
     return out
 
 
-def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> str:
+def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]], optimal: bool = False) -> str:
     """Why a group's posts stay empty, in words a task force can act on."""
     group = problem.groups[g]
     rule = group.lead
@@ -221,5 +230,8 @@ def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> s
         if capped:
             parts.append(f"{len(capped)} already hold the maximum of {problem.max_posts} posts")
         return f"all {len(available)} eligible, available people are taken: " + "; ".join(parts)
-    return (f"{len(available) - len(overlapping) - len(capped)} eligible people were free but the solver stopped "
-            "before placing them (raise --time-limit)")
+    free = len(available) - len(overlapping) - len(capped)
+    if optimal:
+        return (f"{free} eligible people were free but not offered this post (outside its candidate list or "
+                "held in place by a gentle replan)")
+    return f"{free} eligible people were free but the solver stopped before placing them (raise --time-limit)"
