@@ -243,7 +243,7 @@ def replan(
     which posts stay short). Exit code 3 when posts stay short.
     """
     from .checksums import file_sha256
-    from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
+    from .pipeline import load_inputs, solve_plan, write_solved
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
 
@@ -252,12 +252,11 @@ def replan(
     if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
         err_console.print(f"[yellow]note:[/] {escape(str(folder.staff))} changed since the plan was made; the new pool is used")
     ids = parse_absent(absent, {w.id for w in inputs.workers})
-    inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
     target = output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"))
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
-                            progress=progress)
-    demand_result, plan = solved.demand, solved.plan
+                            absent=ids, progress=progress)
+    inputs, demand_result, plan = solved.inputs, solved.demand, solved.plan
     changes = plan_changes(folder.posts, plan, ids)
     frame = changes_frame(changes, plan, inputs.workers)
     changed = changed_assignments(folder.posts, plan)

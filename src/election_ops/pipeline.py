@@ -115,9 +115,12 @@ class Solved:
 
 
 def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
-               freeze: Path | None = None, previous: tuple = (),
+               freeze: Path | None = None, previous: tuple = (), absent: tuple[str, ...] = (),
                progress: Callable[[float, float], None] | None = None) -> Solved:
+    """Demand (once) and the roster; ``absent`` people (a replan) are unavailable on every shift of that demand."""
     demand = plan_demand(inputs)
+    if absent:
+        inputs = mark_absent(inputs, absent, tuple(s.id for s in demand.shifts))
     plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
                        progress=progress)
     return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed)

@@ -81,7 +81,7 @@ def _relative_to(folder: Path, name: str) -> Path:
 def _resolve_paths(raw: dict, path: Path) -> dict:
     """Paths written in a scenario file are relative to that file, and stay in its project folder."""
     raw = dict(raw)
-    folder, allow = path.parent, _allow_outside(raw, path)
+    allow = _allow_outside(raw, path)
     if isinstance(raw.get("data"), dict):
         raw["data"] = {k: (_checked_path(path, f"data.{k}", v, allow) if isinstance(v, str) else v)
                        for k, v in raw["data"].items()}

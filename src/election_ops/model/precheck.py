@@ -49,7 +49,8 @@ def check_fixed_posts(posts: Sequence[FixedPost], demand: Demand, rules: Staffin
                                     "check the id against the staff file, or remove the row")
         site = sites.get(post.site_id)
         if site is None:
-            raise FixedPostConflict(i, "site_id", post.site_id, "no such site in the plan's demand",
+            raise FixedPostConflict(i, "site_id", post.site_id,
+                                    f"no such site in the plan's demand (pinned for {post.worker_id})",
                                     "use a site_id of sites.csv (e.g. 독산1동-3)")
         if post.shift not in shifts:
             raise FixedPostConflict(i, "shift", post.shift,
@@ -57,7 +58,7 @@ def check_fixed_posts(posts: Sequence[FixedPost], demand: Demand, rules: Staffin
         key = (post.site_id, post.role, post.shift)
         if key not in required:
             where = "at this site" if post.role not in roles_at[post.site_id] else f"on shift {post.shift}"
-            raise FixedPostConflict(i, "role", post.role, f"no such post: {post.site_id} has no {post.role} post {where}",
+            raise FixedPostConflict(i, "role", post.role, f"no such post: {post.site_id} has no {post.role} post {where} (pinned for {post.worker_id})",
                                     f"use a role of {post.site_id} (roles.csv) on its shift")
         rule = rule_of[(site.kind.value, post.role)]
         why = ineligibility(worker, rule)
