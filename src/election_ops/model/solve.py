@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
@@ -105,8 +105,11 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
 
 
 def _greedy_start(problem: Problem) -> list[tuple[int, int]]:
-    """The greedy roster, with a replan's earlier posts kept first where they still fit."""
-    return greedy_assign(problem)
+    """The greedy roster over the model's own candidate pairs (so a gentle replan's restrictions hold)."""
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for w, g in problem.pairs:
+        candidates[g].append(w)
+    return greedy_assign(replace(problem, eligible={g.index: tuple(candidates[g.index]) for g in problem.groups}))
 
 
 class ModelError(ElectionOpsError):
