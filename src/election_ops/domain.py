@@ -44,6 +44,8 @@ MAX_POSTS_PER_REQUIREMENT = 10_000  # people one role needs at one site on one s
 Headcount = Annotated[int, Field(ge=0, le=MAX_HEADCOUNT)]
 FiniteLoad = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Weight = Annotated[int, Field(ge=0, le=10**9)]  # bounded so a weighted sum always fits the solver's 64-bit objective
+# Korea's first election was in 1948; a date past 2100 is a typo, and date arithmetic on it can overflow
+ElectionDate = Annotated[date, Field(ge=date(1948, 1, 1), le=date(2100, 12, 31))]
 
 
 class Election(Frozen):
@@ -52,8 +54,8 @@ class Election(Frozen):
     id: str
     kind: ElectionKind
     name: str
-    election_day: date
-    early_days: tuple[date, ...]
+    election_day: ElectionDate
+    early_days: tuple[ElectionDate, ...]
     ballots_per_voter: Annotated[int, Field(ge=1, le=MAX_BALLOTS_PER_VOTER)]
 
     @field_validator("early_days")
