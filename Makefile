@@ -9,23 +9,26 @@ OUT ?= out/2022-presidential
 
 .PHONY: run test bench data install install-dev clean
 
+PIP := $(BIN)/python -m pip -q --disable-pip-version-check
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+	@echo "creating $(VENV) and installing election-ops (a minute or two, once)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -e .
-	touch $@
+	@$(PIP) install -e .
+	@touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -e '.[dev]'
-	touch $@ $(VENV)/.installed
+	@$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
+	@$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
 
 test: install-dev
 	$(BIN)/ruff check src tests scripts bench
@@ -41,6 +44,7 @@ data: install
 		--counting-site-name 금나래문화체육센터 --counting-site-dong 독산1동 \
 		--points $(SHARED)/korea/admdong_centroids_epsg5179.csv
 	$(BIN)/python scripts/derive_data.py korea --source $(SHARED)/korea --out data/korea
+	$(BIN)/python scripts/derive_admdong.py --source $(SHARED)/korea --out data/korea/admdong.csv
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -40,13 +40,14 @@ POSTS = [  # worker, site, role, shift
     ("W0005", "개표소", "count_guide", "count"),
 ]
 OUTPUTS = ["requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
-           "roster.xlsx", "summary.json"]
+           "roster.xlsx", "summary.json", "notices.pdf", "report.html"]
 COLUMNS = {
     "requirements.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"],
     "sites.csv": ["site_id", "site_kind", "name", "dong", "lon", "lat", "location_source", "serves", "entrances",
                   "electors", "expected_voters"],
     "shifts.csv": ["shift", "start", "end", "name"],
-    "assignments.csv": ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"],
+    "assignments.csv": ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name",
+                        "commute_estimate"],
     "shortfalls.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason",
                        "reason_code"],
     "roles.csv": ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"],

@@ -337,6 +337,7 @@ def compare(
         worst_stations,
     )
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
+    from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
@@ -360,10 +361,11 @@ def compare(
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
+    write_comparison_html(out / "report.html", plans)
     _print_frame("Scenario comparison (시나리오 비교)", headline)
     if len(dongs):
         _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
-    console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+    console.print(f"wrote comparison.md, comparison.xlsx and report.html to {out}")
     if any(plan_is_short(p) for p in plans):  # the plans' own code: a short plan is shown, and still short
         raise typer.Exit(EXIT_SHORT)
 
@@ -448,30 +450,11 @@ def _draw_map(folder: Path, out: Path) -> int:
                          target_min=target)
 
 
-staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
+from .cli_staff import staff_app  # noqa: E402  (the sub-app imports the helpers above)
+from .cli_rules import rules_app  # noqa: E402
+
 app.add_typer(staff_app, name="staff")
-
-
-@staff_app.command("generate")
-@reports_errors
-def staff_generate(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
-    size: Annotated[int, typer.Option("--size", min=1, help="Number of people.")] = 1300,
-    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
-    departments: Annotated[Path, typer.Option("--departments", help="Departments file (department, kind, size).")] = Path("data/staff/departments.csv"),
-) -> None:
-    """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
-    from .pipeline import load_inputs
-    from .staffgen import generate_staff, write_staff_csv
-
-    output_file(out)
-    inputs = load_inputs(scenario or default_scenario())
-    if not departments.exists():
-        departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"
-    frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
-    write_staff_csv(frame, out)
-    console.print(f"wrote {len(frame)} people to {out}")
+app.add_typer(rules_app, name="rules")
 
 
 from .cli_district import district_app  # imported last: it uses this module's helpers  # noqa: E402

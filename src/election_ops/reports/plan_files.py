@@ -20,23 +20,28 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..checksums import file_sha256
 from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
-from ..checksums import file_sha256
 from ..errors import InputError
 from ..io.scenario import Scenario
 from ..safe_write import atomic_path
 from ..solution import Plan
+from .context import PlanContext
 from .files import save_csv
+from .html_report import write_report_html
+from .notices import write_notices_pdf
 from .roster import roster_workbook
 from .tables import requirements_frame, shifts_frame, sites_frame
 
 PLAN_REQUIREMENT_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"]
-ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"]
+# commute_estimate (last, added later): true when the home is a 동's or 시군구's point, not coordinates
+ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name",
+                      "commute_estimate"]
 SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason", "reason_code"]
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
-              "roster.xlsx", "summary.json")
+              "roster.xlsx", "summary.json", "notices.pdf", "report.html")
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
@@ -68,6 +73,11 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
                        encoding="utf-8", newline="\n")
         tmp = stack.enter_context(atomic_path(out / "roster.xlsx"))
         roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, waits=waits)
+        # The documents people read (contract 2): each gets the same bundle the writer has.
+        context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
+                              waits=tuple(waits), summary=summary)
+        write_notices_pdf(stack.enter_context(atomic_path(out / "notices.pdf")), context)
+        write_report_html(stack.enter_context(atomic_path(out / "report.html")), context)
         for name, frame in csvs.items():
             save_csv(frame, stack.enter_context(atomic_path(out / name)))
         for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write
@@ -94,10 +104,12 @@ def plan_requirements_frame(demand: Demand, plan: Plan) -> pd.DataFrame:
 def assignments_frame(plan: Plan, demand: Demand, workers: tuple[Worker, ...]) -> pd.DataFrame:
     """One row per assignment, in the plan's order; no names (the department identifies no one)."""
     department = {w.id: w.department for w in workers}
+    estimate = {w.id: w.commute_estimate for w in workers}
     role_name = {(r.site_id, r.role, r.shift): r.role_name for r in demand.requirements}
     rows = [{"worker_id": a.worker_id, "site_id": a.site_id, "site_kind": a.site_kind, "role": a.role,
              "shift": a.shift, "commute_m": int(a.commute_m), "department": department.get(a.worker_id, ""),
-             "role_name": role_name.get((a.site_id, a.role, a.shift), "")} for a in plan.assignments]
+             "role_name": role_name.get((a.site_id, a.role, a.shift), ""),
+             "commute_estimate": _bool(estimate.get(a.worker_id, False))} for a in plan.assignments]
     return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
 
 
