@@ -153,8 +153,6 @@ WAIT_NOTES = _terms(  # StationWait.note, in Korean
                   "투표소를 나누거나 더 넓은 장소로 옮기세요"),
      "worst hour waits over target even with every desk the room holds: split the station or a bigger room"),
     ("no_end", "대기가 끝나지 않음", "the line never clears"),
-    ("unbounded", "{stage} 창구에 배치된 사람이 없어 대기 해소 불가: 그 자리를 채우세요",
-     "no desk of the stage is staffed, so the line never clears: fill its posts"),
 )
 LOCATION_SOURCES = _terms(
     ("approximate", "위치 추정", "location estimated (the 동's centre or a geocoded address)"),
@@ -288,8 +286,6 @@ def wait_note_ko(*, meets_target: bool, capacity_limited: bool, worst_min: float
     def minutes(x: float) -> str:
         return ko(WAIT_NOTES, "no_end") if math.isinf(x) else f"{x:,.0f}분 대기"
 
-    if math.isinf(worst_min):  # a stage without a server (docs/waits.md, "A line that never clears")
-        return ko(WAIT_NOTES, "unbounded").format_map(_Args({"stage": ko(WAIT_STAGES, stage)}))
     args = {"hour": hour.split(":")[0].lstrip("0") or "0", "worst": minutes(worst_min),
             "stage": ko(WAIT_STAGES, stage), "target": f"{target_min:g}", "best": minutes(best_min)}
     return ko(WAIT_NOTES, "capacity" if capacity_limited else "room").format_map(_Args(args))
