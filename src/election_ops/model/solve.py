@@ -19,7 +19,7 @@ from .cpsat import SolverResult, solve_cpsat
 from .eligibility import ineligibility, is_available, requirement_text, requirement_text_ko
 from .formulation import Formulation, formulate
 from .greedy import greedy_assign
-from .hint import complete_hint, with_pairs
+from .hint import with_pairs
 from .precheck import check_objective_range
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
@@ -81,19 +81,25 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
     widen: frozenset[int] = frozenset()
     while True:
         problem = build_problem(demand, rules, workers, widen=widen, previous=previous, frozen=frozen, focus=focus)
-        # A complete, feasible starting roster: the given one (an earlier stage's), else the station-by-station
-        # greedy baseline; so even a very short time limit returns a usable plan (docs/model.md, "Solving").
+        # A complete, feasible fallback roster: the given one (an earlier stage's), else the station-by-station
+        # greedy baseline; the plan is the better of it and the solver's, so even a very short time limit
+        # returns a usable plan (docs/model.md, "Solving").
         if start is None:
             start = _greedy_start(problem)
         problem = with_pairs(problem, start)
         formulation = formulate(problem, weights)
         check_objective_range(formulation.model.terms, formulation.model.upper)
-        hint = complete_hint(problem, formulation, start)
+        # the earlier plan is where a full replan starts from (a complete hint slowed the proof of optimality
+        # 10-fold on the 2022 elections, so the solver searches on its own; the start is the fallback)
+        hint = {formulation.vars.x[pair]: 1 for pair in problem.previous - problem.frozen}
         result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
-                             hint=hint, progress=progress)
+                             hint=hint or None, progress=progress)
         if result.status in ("INFEASIBLE", "MODEL_INVALID"):
             raise ModelError(result.status, problem)
-        chosen = _chosen(formulation, result) if result.values else sorted(p for p in start if p in formulation.vars.x)
+        fallback = sorted(p for p in start if p in formulation.vars.x)
+        chosen = _chosen(formulation, result) if result.values else fallback
+        if result.values and _points(problem, weights, fallback) < _points(problem, weights, chosen):
+            chosen, result = fallback, replace(result, values=[])  # the solver stopped short of the start
         more = _groups_to_widen(problem, formulation, result, chosen)
         if not more or more <= widen:
             break
@@ -103,6 +109,10 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
         start = chosen
     plan = make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
     return _Stage(plan=plan, chosen=chosen)
+
+
+def _points(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> int:
+    return sum(score(problem, weights, chosen).values())
 
 
 def _greedy_start(problem: Problem) -> list[tuple[int, int]]:
@@ -154,7 +164,7 @@ def make_plan(problem: Problem, weights: Weights, formulation: Formulation, resu
               chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = ()) -> Plan:
     assignments, shortfalls = label_roles(problem, chosen, kept, optimal=result.status == "OPTIMAL")
     terms = score(problem, weights, chosen)
-    # no solution from the solver (stopped before it checked the start): the plan is the starting roster
+    # no solution from the solver, or a worse one than the start: the plan is the starting roster
     objective = result.objective if result.values else float(sum(terms.values()))
     stats = SolveStats(status=result.status, objective=objective, best_bound=result.best_bound,
                        solve_seconds=result.seconds, variables=len(formulation.model.names),
