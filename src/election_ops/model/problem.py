@@ -25,6 +25,7 @@ import numpy as np
 from ..demand import Demand
 from ..domain import RoleRule, Site, SiteKind, StaffingRules, Weights, Worker
 from ..geo import distance_matrix_m
+from ..solution import FixedPost  # plain data: replan and the reports use it without the solver
 from .departments import allocate_home_dongs, fair_targets
 from .eligibility import PoolColumns, eligibility_class, overlap_cliques
 
@@ -100,16 +101,6 @@ def build_groups(demand: Demand, rules: StaffingRules) -> tuple[Group, ...]:
         groups.append(Group(index=index, site=sites[site_id], shift=shift, rules=tuple(r for r, _ in items),
                             required=tuple(n for _, n in items)))
     return tuple(groups)
-
-
-@dataclass(frozen=True)
-class FixedPost:
-    """A post a person holds in an earlier plan or must keep (``--freeze``), by stable ids."""
-
-    worker_id: str
-    site_id: str
-    role: str
-    shift: str
 
 
 def build_problem(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],

@@ -53,6 +53,7 @@ from ..glossary import (
 from ..io.scenario import Scenario
 from ..safe_write import neutralise
 from ..solution import Assignment, Plan
+from ..waits.station import UNBOUNDED_KO
 
 SHEETS = ("요약", "투표소별", "부서별", "개인별", "미충원")
 FONT = "맑은 고딕"
@@ -231,6 +232,11 @@ class _Widths:
     def apply(self, ws, minimum: float = 6) -> None:
         for col, width in sorted(self.widths.items()):
             ws.set_column(col, col, max(width, minimum))
+
+
+def _wait_cell(minutes: float) -> float | str:
+    """A predicted wait: minutes, or the label of a line that never clears (a desk with no clerk)."""
+    return UNBOUNDED_KO if math.isinf(minutes) else minutes
 
 
 def text_width(text: str) -> int:
@@ -563,7 +569,7 @@ def _summary_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan, s
     if waits:
         worst = sorted(waits, key=lambda w: (-w.worst_wait_min, w.site_id))[:WORST_WAITS_SHOWN]
         wait_rows = [[view.site_name(w.site_id), KIND_SHORT.get(str(w.site_kind), str(w.site_kind)),
-                      round(w.voters), w.expected_wait_min, w.worst_wait_min, w.worst_hour,
+                      round(w.voters), _wait_cell(w.expected_wait_min), _wait_cell(w.worst_wait_min), w.worst_hour,
                       w.meets_target, w.capacity_limited, w.site_id,
                       wait_note_ko(meets_target=w.meets_target, capacity_limited=w.capacity_limited,
                                    worst_min=w.worst_wait_min, best_min=w.best_worst_wait_min, hour=w.worst_hour,
