@@ -248,15 +248,20 @@ def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None
             mean=f"{sum(commutes) / len(commutes):,.0f}", max=f"{max(commutes):,}",
             people=len({a.worker_id for a in plan.assignments})))
     stats = plan.stats
+    gap = _("unknown") if stats.gap != stats.gap else f"{stats.gap:.2%}"  # NaN: the solver gave no bound
     if korean:  # in words an official reads, as on the roster's 요약 sheet
         console.print(_("solver: {status} in {seconds} s, objective {objective}, gap {gap} ({variables} variables, "
                         "{constraints} constraints)").format(
             status=ko(SOLVER_STATUS, stats.status), seconds=f"{stats.solve_seconds:.2f}",
-            objective=f"{stats.objective:,.0f}", gap=f"{stats.gap:.2%}", variables=f"{stats.variables:,}",
+            objective=f"{stats.objective:,.0f}", gap=gap, variables=f"{stats.variables:,}",
             constraints=f"{stats.constraints:,}"))
     else:
         console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
-                      f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+                      f"gap {gap} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if stats.status == "UNKNOWN":
+        err_console.print("[yellow]" + _("note:") + "[/] " + _(
+            "the solver stopped before improving on its starting roster (the station-by-station baseline); "
+            "raise --time-limit for a better plan"))
     if plan.shortfalls:
         short = _("{short} post(s) short, {standby} standby post(s) empty").format(
             short=f"{plan.short_posts:,}", standby=sum(s.short for s in plan.shortfalls if s.reserve))
@@ -291,10 +296,10 @@ def replan(
     Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
     which posts stay short). Exit code 3 when posts stay short.
     """
-    from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
+    from .checksums import file_sha256
+    from .pipeline import load_inputs, solve_plan, write_solved
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .checksums import file_sha256
 
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
@@ -302,12 +307,11 @@ def replan(
         err_console.print("[yellow]" + _("note:") + "[/] " + _("{file} changed since the plan was made; the new pool is used").format(
             file=escape(str(folder.staff))))
     ids = parse_absent(absent, {w.id for w in inputs.workers})
-    inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
     target = output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"))
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
-                            progress=progress)
-    demand_result, plan = solved.demand, solved.plan
+                            absent=ids, progress=progress)
+    inputs, demand_result, plan = solved.inputs, solved.demand, solved.plan
     changes = plan_changes(folder.posts, plan, ids)
     frame = changes_frame(changes, plan, inputs.workers)
     changed = changed_assignments(folder.posts, plan)
@@ -364,7 +368,15 @@ def compare(
     A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
     folder is read as it is.
     """
-    from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
+    from .comparison import (
+        changed_dongs,
+        dong_table,
+        plan_is_short,
+        read_plan_files,
+        role_table,
+        side_by_side,
+        worst_stations,
+    )
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
     from .reports.html_report import write_comparison_html
 
@@ -399,6 +411,8 @@ def compare(
         _print_frame(_("Where the layouts differ: {dongs}").format(dongs=", ".join(focus)),
                      dongs.set_index(list(dongs.columns[:2])))
     console.print(_("wrote comparison.md, comparison.xlsx and report.html to {folder}").format(folder=out))
+    if any(plan_is_short(p) for p in plans):  # the plans' own code: a short plan is shown, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,
@@ -409,8 +423,8 @@ def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: floa
     """
     import json
 
-    from .pipeline import load_inputs, solve_plan, write_solved
     from .checksums import file_sha256
+    from .pipeline import load_inputs, solve_plan, write_solved
 
     inputs = load_inputs(scenario, with_staff=True)
     folder, n = out / inputs.scenario.id, 1
@@ -462,10 +476,13 @@ def map_command(
     folder = source if (source / "summary.json").exists() else _solved_folder(source, out.parent, None, None)
     count = _draw_map(folder, out)
     console.print(_("wrote {file} ({count} stations)").format(file=out, count=count))
+    from .comparison import plan_is_short, read_plan_files
+
+    if plan_is_short(read_plan_files(folder)):  # the plan's own code: drawn, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _draw_map(folder: Path, out: Path) -> int:
-    import json
 
     from .comparison import read_plan_files
     from .reports.maps import draw_plan_map
@@ -482,9 +499,9 @@ def _draw_map(folder: Path, out: Path) -> int:
 
 
 # the sub-apps import the helpers above, so they come last
-from .cli_district import district_app
-from .cli_rules import rules_app
-from .cli_staff import staff_app
+from .cli_district import district_app  # noqa: E402
+from .cli_rules import rules_app  # noqa: E402
+from .cli_staff import staff_app  # noqa: E402
 
 app.add_typer(staff_app, name="staff")
 app.add_typer(rules_app, name="rules")
