@@ -222,13 +222,18 @@ def test_roster_sheets_headers_panes_and_filters(book):
         else:
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     assert [c.value for c in book["투표소별"][1]] == ["투표소코드", "투표소명", "동", "구분", "근무", "역할", "성명", "부서",
-                                                  "직급", "통근거리(m)"]
+                                                  "직급", "통근거리(m)", "근무코드", "역할코드", "직원번호"]
     assert [c.value for c in book["미충원"][1]][1:] == ["투표소", "역할", "근무", "필요", "배치", "부족", "사유"]
 
 
 def test_roster_rows(book, plan):
     by_site = [row for row in book["투표소별"].iter_rows(min_row=2, values_only=True)]
-    assert len(by_site) == len(POSTS)
+    filled = [row for row in by_site if row[12]]
+    assert len(filled) == len(POSTS)
+    # every empty post is a row of its own: no 직원번호, 성명 (미충원) (CONTRACTS.md, contract 1)
+    empty = [row for row in by_site if not row[12]]
+    assert len(empty) == sum(s.short for s in plan.shortfalls) and {row[6] for row in empty} == {"(미충원)"}
+    assert {(row[0], row[11], row[10], row[12]) for row in filled} == {(s, r, sh, w) for w, s, r, sh in POSTS}
     first = by_site[0]
     assert first[:6] == ("가산동-1", "가산동 제1투표소", "가산동", "선거일", "선거일투표", "투표관리관")  # manager first
     assert first[8] == "6급"

@@ -30,7 +30,10 @@ SHEETS = ("요약", "투표소별", "부서별", "개인별", "미충원")
 FONT = "맑은 고딕"
 KIND_SHORT = {SiteKind.early.value: "사전", SiteKind.polling.value: "선거일", SiteKind.counting.value: "개표"}
 KIND_KO = {k.value: v for k, v in SITE_KIND_KO.items()}
-POST_COLUMNS = ["투표소코드", "투표소명", "동", "구분", "근무", "역할", "성명", "부서", "직급", "통근거리(m)"]
+# 근무코드, 역할코드, 직원번호: the ids ``validate`` and ``roster import`` read back (CONTRACTS.md, contract 1)
+POST_COLUMNS = ["투표소코드", "투표소명", "동", "구분", "근무", "역할", "성명", "부서", "직급", "통근거리(m)",
+                "근무코드", "역할코드", "직원번호"]
+EMPTY_POST = "(미충원)"  # 성명 of a post left empty
 SHORT_COLUMNS = ["투표소코드", "투표소", "역할", "근무", "필요", "배치", "부족", "사유"]
 TERM_KO = {
     "shortfall": "미충원", "commute": "통근거리", "worst_commute": "최장 통근거리", "fairness": "부서 간 형평",
@@ -60,7 +63,10 @@ def roster_workbook(path: Path, *, scenario: Scenario, demand: Demand, rules: St
     fmt = Formats(book)
     try:
         _summary_sheet(book.add_worksheet(SHEETS[0]), fmt, view, plan, scenario, waits)
-        by_site = sorted(plan.assignments, key=view.site_order)
+        # the empty posts sit among the filled ones, so an office can fill them in and import the roster
+        empty = [Assignment(site_id=s.site_id, site_kind=s.site_kind, role=s.role, shift=s.shift, worker_id="",
+                            commute_m=-1) for s in plan.shortfalls for _ in range(s.short)]
+        by_site = sorted([*plan.assignments, *empty], key=view.site_order)
         _post_sheet(book.add_worksheet(SHEETS[1]), fmt, view, by_site)
         _post_sheet(book.add_worksheet(SHEETS[2]), fmt, view, sorted(plan.assignments, key=view.department_order))
         _person_sheet(book.add_worksheet(SHEETS[3]), fmt, view, plan, rules)
@@ -185,14 +191,16 @@ def _post_rows(view: _View, assignments: list[Assignment]) -> list[list]:
     for a in assignments:
         site = view.sites.get(a.site_id)
         w = view.worker(a.worker_id)
+        name = w.name if w else (EMPTY_POST if not a.worker_id else "")
         rows.append([a.site_id, view.site_name(a.site_id), site.dong if site else "", KIND_SHORT.get(a.site_kind, a.site_kind),
-                     view.shift_name(a.shift), view.role_name(a.site_kind, a.role), w.name if w else "",
-                     w.department if w else "", grade_text(w), int(a.commute_m)])
+                     view.shift_name(a.shift), view.role_name(a.site_kind, a.role), name,
+                     w.department if w else "", grade_text(w), int(a.commute_m) if a.worker_id else None,
+                     a.shift, a.role, a.worker_id])
     return rows
 
 
 def _post_sheet(ws, fmt: Formats, view: _View, assignments: list[Assignment]) -> None:
-    formats = [None] * 9 + [fmt.int]
+    formats = [None] * 9 + [fmt.int] + [None] * 3
     table_sheet(ws, fmt, POST_COLUMNS, _post_rows(view, assignments), formats)
 
 
