@@ -33,9 +33,13 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/bench.py
 
-# Regenerate data/precincts/geumcheon/ from ../shared/data/geumcheon (needs ../shared).
+# Regenerate data/precincts/geumcheon/ and the national tables data/korea/ from ../shared (needs ../shared).
+SHARED ?= ../shared/data
 data: install
-	$(BIN)/python scripts/derive_data.py --source ../shared/data/geumcheon --out data/precincts/geumcheon
+	$(BIN)/python scripts/derive_data.py district --source $(SHARED)/geumcheon --out data/precincts/geumcheon \
+		--counting-site-name 금나래문화체육센터 --counting-site-dong 독산1동 \
+		--points $(SHARED)/korea/admdong_centroids_epsg5179.csv
+	$(BIN)/python scripts/derive_data.py korea --source $(SHARED)/korea --out data/korea
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

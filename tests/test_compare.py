@@ -9,6 +9,7 @@ Everything else reads or reuses those plans.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from election_ops.cli import app
 from election_ops.comparison import changed_dongs, read_plan_files
+from election_ops.glossary import COMPARISON
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
@@ -28,6 +30,7 @@ PRESIDENTIAL_60 = REPO / "scenarios" / "2022-presidential-60.yaml"
 PLAN_FILES = ("summary.json", "requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv",
               "roles.csv", "roster.xlsx", "waits.csv")
 COVID_ROLES = ("covid_screening", "quarantine_support")
+HANGUL = re.compile("[가-힣]")
 MIN_WAIT_RATIO, MIN_WAIT_60 = 5, 10.0  # the 60-precinct 독산1동 waits at least 5x as long, and 10 min or more
 
 
@@ -129,10 +132,20 @@ def test_compare_writes_markdown_and_excel_with_a_column_per_scenario(compared):
     book = openpyxl.load_workbook(out / "comparison.xlsx", read_only=True)
     assert book.sheetnames == ["비교", "대기시간", "역할별"]  # no 동별: no layout differs
     compare = sheet(out / "comparison.xlsx", "비교")
-    assert list(compare.columns) == ["항목", "2022-presidential", "no-covid"]
-    assert list(compare["항목"]) == list(headline(out))[1:]  # after the header row
+    assert list(compare.columns) == ["항목", "2022-presidential", "no-covid", "코드"]
+    assert list(compare["코드"]) == list(headline(out))[1:]  # after the header row
+    assert all(HANGUL.search(label) for label in compare["항목"])  # Korean figures, the English code beside them
+    assert compare.set_index("코드").loc["solver", "no-covid"].startswith("최적 배치 (증명됨), ")
     roles = sheet(out / "comparison.xlsx", "역할별")
-    assert list(roles.columns) == ["구분", "역할", "2022-presidential", "no-covid"]
+    assert list(roles.columns) == ["구분", "역할", "2022-presidential", "no-covid", "구분코드", "역할코드"]
+    assert ("투표소", "투표관리관") in set(zip(roles["구분"], roles["역할"]))
+    for name in book.sheetnames:
+        ws = openpyxl.load_workbook(out / "comparison.xlsx")[name]
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, name
+        assert "&P / &N" in ws.oddFooter.center.text, name
+        header = [c.value for c in ws[1]]
+        assert all(HANGUL.search(h) for h in header if h not in ("2022-presidential", "no-covid")), (name, header)
 
 
 def test_covid_off_needs_fewer_staff_by_exactly_the_covid_posts(compared):
@@ -157,12 +170,12 @@ def test_covid_off_needs_fewer_staff_by_exactly_the_covid_posts(compared):
     saved = number(with_covid["estimated allowances (KRW)"]) - number(without["estimated allowances (KRW)"])
     assert saved == clerk * (posts["polling"] * 1 + posts["early"] * 2) == 21_060_000
 
-    roles = sheet(out / "comparison.xlsx", "역할별").set_index(["구분", "역할"])
+    roles = sheet(out / "comparison.xlsx", "역할별").set_index(["구분코드", "역할코드"])
     for kind in ("polling", "early"):
         for role in COVID_ROLES:
             assert roles.loc[(kind, role), "no-covid"] == 0
             assert roles.loc[(kind, role), "2022-presidential"] > 0
-    other = roles.drop(index=list(COVID_ROLES), level="역할")
+    other = roles.drop(index=list(COVID_ROLES), level="역할코드")
     assert (other["2022-presidential"] == other["no-covid"]).all()
 
 
@@ -269,7 +282,7 @@ def test_60_precincts_wait_longer_at_dokssan1_and_only_dokssan1_differs(compared
     assert "2022-presidential-60: solved (OPTIMAL)" in flat(result.output)
     assert "2022-presidential: reusing the plan" in flat(result.output)
 
-    dongs = sheet(compared.out / "comparison.xlsx", "동별")
+    dongs = sheet(compared.out / "comparison.xlsx", "동별").rename(columns={t.ko: t.code for t in COMPARISON.values()})
     assert set(dongs["dong"]) == {"독산1동"}
     rows = dongs.set_index("plan")
     sixty, sixty_one = rows.loc["2022-presidential-60"], rows.loc["2022-presidential"]

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from election_ops.errors import InputError
@@ -48,6 +50,10 @@ NASTY_CELLS = [
     "", " ", "-1", "-0", "0", "1e308", "-1e308", "1e309", "9" * 40, "-" + "9" * 40, "nan", "NaN", "inf", "-inf",
     "1,2,3", ",", "1.5", "0x10", "true", "None", "null", "=1+2", "+82", "@SUM(A1)", "'", '"', "\x00", "\ufeff",
     "독산9동", "*", ";", ";;", "가산동-0", "가산동-99999999999999999999", "\u200b", "\r", "a\nb", "12:00", "2022-02-30",
+    # issue 10: NFD text, stray quotes, invisible controls, over-long text, huge numbers
+    unicodedata.normalize("NFD", "독산1동"), unicodedata.normalize("NFD", "독산1동 주민센터"), '"abc', 'a"b"c', '""',
+    "\x07", "\x1b[31m", "\x7f", "\u2028", "가" * 101, "x" * 40_000, "1" * 5000, "1e4000", "9" * 400 + ".5",
+    "9999-12-31", "0001-01-01",
 ]
 
 cell_text = st.one_of(
@@ -177,8 +183,8 @@ def test_fuzzed_district_file_gives_demand_or_input_error(scenario_copy, file, d
 @given(content=st.one_of(
     st.binary(max_size=300),
     st.sampled_from([b"", b"{}", b"[]", b"null", b'{"type": "FeatureCollection", "features": []}',
-                     b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, '
-                     b'"properties": {"dong": "\xea\xb0\x80\xec\x82\xb0\xeb\x8f\x99"}}]}']),
+                     (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, '
+                      b'"properties": {"dong": "\xea\xb0\x80\xec\x82\xb0\xeb\x8f\x99"}}]}')]),
     st.integers(0, 20_000).map(lambda n: (REPO_ROOT / DATA / "dongs.geojson").read_bytes()[:n]),
 ))
 def test_fuzzed_boundaries_load_or_raise_input_error(district_copy, content):
@@ -277,7 +283,9 @@ def _shipped_xlsx() -> bytes:
 yaml_scalar = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=10),
-    st.sampled_from(["", "2022-03-09", "2022-02-30", "../../etc/passwd", "/etc/passwd", ".", "..", "rules", "~"]),
+    st.sampled_from(["", "2022-03-09", "2022-02-30", "../../etc/passwd", "/etc/passwd", ".", "..", "rules", "~",
+                     "9999-12-31", "0001-01-01", "\x00", "a\x00b", "\x07", "Eday", "EDAY", "early-9",
+                     unicodedata.normalize("NFD", "독산1동"), "x" * 20_000]),
 )
 yaml_value = st.recursive(
     yaml_scalar,
@@ -650,3 +658,88 @@ def test_shipped_scenarios_keep_their_paths_inside_the_project(repo_root):
         assert scenario.allow_outside_paths is False, path.name
         for name, file in scenario.input_files().items():
             assert Path(os.path.abspath(file)).is_relative_to(repo_root), (path.name, name)
+
+
+# --- issue 10: names never leak, NFD reads as NFC, every input error exits 2 ---------------
+
+LEAK_NAMES = [a + b + c for a, b, c in itertools.product("곽탁편", "늘뫼솔찬빛", "얀휘늘뫼솔") if b != c][:25]
+LEAK_HEADER = ["worker_id", "name", "department", "staff_kind", "grade", "home_lon", "home_lat", "experience",
+               "certifications", "unavailable", "preferred_dong", "preferred_site_kind"]
+
+
+def _leak_rows() -> list[list[str]]:
+    """A generated pool whose names appear in no message text, so any hit is a leaked name."""
+    return [LEAK_HEADER] + [[f"W{i:04d}", name, "독산1동 주민센터" if i % 2 else "마을자치과", "일반직", str(6 + i % 4),
+                             f"{126.89 + i * 0.001:.6f}", f"{37.46 + i * 0.0005:.6f}", "guide", "", "eday" if i % 5 else "",
+                             "", ""] for i, name in enumerate(LEAK_NAMES, start=1)]
+
+
+@st.composite
+def quote_accidents(draw, rows: list[list[str]]) -> str:
+    """CSV text with stray quotes, NULs or controls typed into random cells (what csv.writer would never write)."""
+    text = to_csv(rows)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(['"', '"', '""', "\x00", "\x07", "\n", '"\n'])) + text[at:]
+    return text
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_staff_errors_never_quote_another_row(presidential_inputs, staff_dir, data):
+    """Whatever breaks the pool, an error shows at most the offending row's own data, never another's name."""
+    rows = data.draw(mutated_rows(_leak_rows()), label="rows")
+    structural = data.draw(st.booleans(), label="quote accidents")
+    text = data.draw(quote_accidents(rows), label="text") if structural else to_csv(rows)
+    path = staff_dir / "leak.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_staff(path, presidential_inputs.district)
+    except InputError as exc:
+        message = str(exc)
+        leaked = {n for n in LEAK_NAMES if n in message}
+        assert len(message) < 2000
+        if leaked and not structural:  # rows are the file's records: the offending row's own cells only
+            assert exc.row is not None and exc.column != "name", message
+            assert leaked <= set(rows[exc.row - 1]), message
+        assert len(leaked) <= 1, message
+
+
+@FUZZ
+@given(data=st.data())
+def test_nfd_cells_read_as_their_nfc_text(presidential_inputs, staff_dir, data):
+    """Decomposing any cells (text from a Mac) changes nothing the loader returns."""
+    rows = _leak_rows()
+    decomposed = [[unicodedata.normalize("NFD", c) if data.draw(st.booleans()) else c for c in r] for r in rows]
+    plain, mac = staff_dir / "nfc.csv", staff_dir / "nfd.csv"
+    plain.write_text(to_csv(rows), encoding="utf-8")
+    mac.write_text(to_csv(decomposed), encoding="utf-8")
+    assert load_staff(mac, presidential_inputs.district) == load_staff(plain, presidential_inputs.district)
+
+
+@FUZZ_FEW
+@given(data=st.data())
+def test_fuzzed_scenario_values_exit_0_or_2(scenario_copy, data):
+    """Through the command line: a special character, NFD text, a huge or out-of-range number ends in 0 or 2."""
+    from typer.testing import CliRunner
+
+    from election_ops.cli import app
+
+    key = data.draw(st.sampled_from([
+        ("election", "election_day"), ("election", "early_days"), ("election", "id"), ("election", "ballots_per_voter"),
+        ("staff_changes", "seed"), ("staff_changes", "shifts"), ("staff_changes", "unavailable_share"),
+        ("seed",), ("id",), ("title",), ("turnout_scale",), ("time_limit",), ("register_election",),
+        ("weights", "commute"), ("layout", "move"),
+    ]), label="key")
+    value = data.draw(st.one_of(yaml_scalar, st.lists(yaml_scalar, max_size=3),
+                                st.integers().map(lambda n: n * 10**20)), label="value")
+    change: dict = {"base": "2022-presidential.yaml"}
+    node = change
+    for k in key[:-1]:
+        node = node.setdefault(k, {})
+    node[key[-1]] = value
+    path = scenario_copy / "cli-fuzzed.yaml"
+    path.write_text(yaml.safe_dump(change, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["demand", str(path)])
+    assert result.exit_code in (0, 2), result.output
+    assert "internal error" not in result.output

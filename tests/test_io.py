@@ -424,8 +424,8 @@ def test_blank_header_over_data_is_an_error(copy_district):
     with pytest.raises(InputError) as info:
         load_inputs(copy_district / PRESIDENTIAL)
     err = info.value
-    assert Path(err.file).name == "sites.csv" and err.row == 1
-    assert "column 11 has no header" in err.problem and "row 5" in err.problem
+    assert Path(err.file).name == "sites.csv" and err.row == 5 and err.column == "column 11"
+    assert "column 11 has no header" in err.problem
 
 
 def test_layout_error_names_the_site(copy_district):

@@ -176,10 +176,14 @@ def test_changes_xlsx_has_names_and_changes_csv_has_none(presidential):
     sheet = book.worksheets[0]
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     book.close()
-    assert "성명" in header and "직원번호" in header
-    by_id = {r[header.index("직원번호")]: r[header.index("성명")] for r in rows}
+    assert {"빠지는 사람", "들어오는 사람", "빠지는 직원번호", "직원번호"} <= set(header)
+    by_id = {r[header.index("직원번호")]: r[header.index("들어오는 사람")] for r in rows if r[header.index("직원번호")]}
+    by_id.update({r[header.index("빠지는 직원번호")]: r[header.index("빠지는 사람")] for r in rows
+                  if r[header.index("빠지는 직원번호")]})
     assert set(by_id) == changed
     assert all(by_id[w] == names[w] for w in changed)
+    sites = [r[header.index("투표소코드")] for r in rows]
+    assert len(set(sites)) == len([s for k, s in enumerate(sites) if k == 0 or sites[k - 1] != s])
 
     text = (new / "changes.csv").read_text(encoding="utf-8")
     assert "name" not in read_rows(new / "changes.csv")[0]

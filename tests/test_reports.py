@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ COLUMNS = {
                   "electors", "expected_voters"],
     "shifts.csv": ["shift", "start", "end", "name"],
     "assignments.csv": ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"],
-    "shortfalls.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason"],
+    "shortfalls.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason",
+                       "reason_code"],
     "roles.csv": ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"],
 }
 SHEETS = ["요약", "투표소별", "부서별", "개인별", "미충원"]
@@ -211,45 +213,123 @@ def book(out):
     return load_workbook(out / "roster.xlsx")
 
 
-def test_roster_sheets_headers_panes_and_filters(book):
+CONTRACT = ("투표소코드", "근무코드", "역할코드", "직원번호", "성명")
+
+
+def site_blocks(ws) -> list[dict]:
+    """The 투표소별 sheet read as contract 1 says: a header row holding the five texts starts a block, which ends at
+    the next header row, an empty row or the sheet's end. Each block: its header row, title row and post rows."""
+    rows = list(ws.iter_rows(values_only=True))
+    blocks, current = [], None
+    for r, values in enumerate(rows, start=1):
+        cells = [v for v in values if v is not None]
+        if set(CONTRACT) <= set(cells):
+            columns = {name: values.index(name) for name in values if name}
+            title = next(k for k in range(r - 1, 0, -1) if rows[k - 1][0] and rows[k - 1][0] not in ("",)
+                         and ws.cell(k, 1).font.sz == 14)
+            current = {"header": r, "title": title, "columns": columns, "posts": []}
+            blocks.append(current)
+        elif not cells:
+            current = None
+        elif current is not None:
+            current["posts"].append({name: values[c] for name, c in current["columns"].items()})
+    return blocks
+
+
+def test_roster_sheets_and_headers(book):
     assert book.sheetnames == SHEETS
-    for ws in book.worksheets:
+    for name in ("개인별", "미충원"):
+        ws = book[name]
         header = [c.value for c in ws[1] if c.value is not None]
         assert header and all(HANGUL.search(h) for h in header), (ws.title, header)
-        assert ws.freeze_panes == "A2", ws.title
-        if ws.title == "요약":
-            assert len(ws.tables) == 5  # one Excel table (with its own filter buttons) per block
-        else:
-            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
-    assert [c.value for c in book["투표소별"][1]] == ["투표소코드", "투표소명", "동", "구분", "근무", "역할", "성명", "부서",
-                                                  "직급", "통근거리(m)", "근무코드", "역할코드", "직원번호"]
-    assert [c.value for c in book["미충원"][1]][1:] == ["투표소", "역할", "근무", "필요", "배치", "부족", "사유"]
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert len(book["요약"].tables) == 6  # one Excel table (with its own filter buttons) per block
+    assert [c.value for c in book["미충원"][1]][1:] == ["투표소", "구분", "역할", "근무", "필요", "배치", "부족", "사유",
+                                                   "역할코드"]
+
+
+def test_every_sheet_prints_a4_one_page_wide_with_header_and_footer(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # None: the default, 1
+        assert ws.page_setup.orientation == ("portrait" if ws.title == "투표소별" else "landscape"), ws.title
+        assert "제20대 대통령선거" in ws.oddHeader.left.text and ws.oddHeader.right.text.endswith("&A"), ws.title
+        assert "&P / &N" in ws.oddFooter.center.text, ws.title
+    for name in ("개인별", "미충원"):
+        assert book[name].print_title_rows == "$1:$1", name
+
+
+def test_each_site_starts_a_page_with_where_when_and_who(book, plan, demand):
+    ws = book["투표소별"]
+    blocks = site_blocks(ws)
+    breaks = {b.id for b in ws.row_breaks.brk}
+    starts = [b["title"] for b in blocks]
+    assert starts[0] == 1 and {s - 1 for s in starts[1:]} == breaks  # a page break before every title row
+    sites = [b["posts"][0]["투표소코드"] for b in blocks]
+    assert list(dict.fromkeys(sites)) == [s.id for s in demand.sites]  # in demand order, each site on its own pages
+    assert len(sites) == len(demand.sites) + 1  # the counting site's 72 posts go on over a second page
+    assert all(len({p["투표소코드"] for p in b["posts"]}) == 1 for b in blocks)
+    assert sum(len(b["posts"]) for b in blocks) == demand.total()  # every post: filled or (미충원)
+    first = blocks[0]
+    assert ws.cell(first["title"], 1).value == "가산동 제1투표소"
+    info = [ws.cell(r, 1).value for r in range(first["title"] + 1, first["header"])]
+    assert info[0].startswith("위치: 가산동") and "위치 추정" in info[0]
+    assert info[1] == "근무: 선거일투표 2022. 3. 9.(수) 05:00–20:00 · 집합 시간 04:30 · 10명"
+    assert info[2].startswith("책임자: 투표관리관 ") and "(6급, " in info[2]
+    assert not any("투표소코드" in line for b in blocks for line in [ws.cell(b["title"], 1).value])
+    manager = first["posts"][0]
+    assert (manager["역할"], manager["역할코드"], manager["근무코드"], manager["직원번호"]) == (
+        "투표관리관", "manager", "eday", "W0006")
+    assert "서명" in first["columns"] and "연락처" not in first["columns"]  # no contact in this staff file
+    empty = [p for p in first["posts"] if p["직원번호"] in (None, "")]
+    assert empty and all(p["성명"] == "(미충원)" for p in empty)
+    early = next(b for b in blocks if b["posts"][0]["투표소코드"] == "가산동-사전")
+    assert "2022. 3. 4.(금)–3. 5.(토) 매일 05:00–19:00 · 집합 시간 매일 04:30" in ws.cell(early["title"] + 2, 1).value
+
+
+def test_a_long_block_goes_on_with_its_header_again(book):
+    ws = book["투표소별"]
+    titles = [ws.cell(b["title"], 1).value for b in site_blocks(ws)]
+    assert titles.count("개표소 (금나래문화체육센터) (계속)") == 1  # 72 counting posts: two pages, header again
+
+
+def test_each_department_on_its_own_pages_with_a_count(book):
+    ws = book["부서별"]
+    titles = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).font.sz == 14]
+    assert {b.id for b in ws.row_breaks.brk} == {t - 1 for t in titles[1:]}
+    departments = [ws.cell(t, 1).value for t in titles]
+    assert departments == sorted(departments) and len(departments) == 5  # W0001's two posts: one department
+    counts = {ws.cell(t, 1).value: ws.cell(t + 1, 1).value for t in titles}
+    assert counts["청소행정과"] == "배치 인원 1명 · 배치 2건"
 
 
 def test_roster_rows(book, plan):
-    by_site = [row for row in book["투표소별"].iter_rows(min_row=2, values_only=True)]
-    filled = [row for row in by_site if row[12]]
-    assert len(filled) == len(POSTS)
-    # every empty post is a row of its own: no 직원번호, 성명 (미충원) (CONTRACTS.md, contract 1)
-    empty = [row for row in by_site if not row[12]]
-    assert len(empty) == sum(s.short for s in plan.shortfalls) and {row[6] for row in empty} == {"(미충원)"}
-    assert {(row[0], row[11], row[10], row[12]) for row in filled} == {(s, r, sh, w) for w, s, r, sh in POSTS}
-    first = by_site[0]
-    assert first[:6] == ("가산동-1", "가산동 제1투표소", "가산동", "선거일", "선거일투표", "투표관리관")  # manager first
-    assert first[8] == "6급"
-    kinds = {row[3] for row in by_site}
-    assert kinds == {"선거일", "사전", "개표"}
-    by_department = [row[7] for row in book["부서별"].iter_rows(min_row=2, values_only=True)]
-    assert by_department == sorted(by_department)
-    people = {row[0]: row for row in book["개인별"].iter_rows(min_row=2, values_only=True)}
-    assert set(people) == set(PEOPLE)
-    assert people["W0017"][3] == "공무직" and people["W0017"][4] == "미배치"
-    assert people["W0001"][4] and people["W0001"][5]  # two posts
-    assert people["W0001"][6] == 1100 + 1300  # commute summed over both posts
+    people = [row for row in book["개인별"].iter_rows(min_row=2, values_only=True)]
+    by_id = defaultdict(list)
+    for row in people:
+        by_id[row[0]].append(row)
+    assert set(by_id) == set(PEOPLE)
+    assert len(people) == len(PEOPLE) + 1  # W0001 holds two posts: two rows
+    assert by_id["W0017"][0][3] == "공무직" and by_id["W0017"][0][4] == "미배치"
+    early, eday = sorted(by_id["W0001"], key=lambda r: r[4])
+    assert early[4:6] == ("2022. 3. 4.(금)–3. 5.(토) 매일 05:00–19:00", "매일 04:30")
+    assert early[7:12] == ("가산동", "안내·질서유지", 1300, "가산동-사전", "early_guide")
+    assert eday[4] == "2022. 3. 9.(수) 05:00–20:00" and eday[9] == 1100
     assert book["미충원"].max_row == len(plan.shortfalls) + 1
-    summary = [row for row in book["요약"].iter_rows(values_only=True)]
+    summary = [row[:5] for row in book["요약"].iter_rows(values_only=True)]
     assert ("투표소", "투표관리관", 61, 1, 60) in summary
-    assert {row[0] for row in summary} >= {"사전투표소", "개표소", "부서", "풀이 상태"}
+    assert {row[0] for row in summary} >= {"사전투표소", "개표소", "부서", "배치 결과", "투표관리관", "투표사무원"}
+
+
+def test_numbers_are_integers_with_thousands_separators(book):
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, float) and cell.value.is_integer():
+                    assert cell.number_format in ("#,##0", '#,##0"원"', "0.0%"), (ws.title, cell.coordinate)
+                if isinstance(cell.value, int) and not isinstance(cell.value, bool) and abs(cell.value) >= 1000:
+                    assert "#,##0" in cell.number_format, (ws.title, cell.coordinate, cell.number_format)
 
 
 def test_roster_properties_come_from_the_election(book):
@@ -269,7 +349,7 @@ def test_bait_lands_as_inert_text_in_the_workbook(book):
                     assert cell.value.startswith("'"), (ws.title, cell.coordinate, cell.value)
                     found += 1
     assert found >= 8  # names and departments on 투표소별, 부서별 and 개인별, departments on 요약
-    names = [row[6] for row in book["투표소별"].iter_rows(min_row=2, values_only=True)]
+    names = [p["성명"] for b in site_blocks(book["투표소별"]) for p in b["posts"]]
     assert "'" + BAIT["W0004"][0] in names and "'" + BAIT["W0005"][0] in names
 
 

@@ -186,7 +186,7 @@ def solve(
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
     write_solved(solved, target)
     demand_result, plan = solved.demand, solved.plan
-    _print_plan(inputs.scenario, demand_result, plan, target)
+    _print_plan(inputs.scenario, demand_result, plan, target, inputs.rules)
     if plan.short_posts:
         raise typer.Exit(EXIT_SHORT)
 
@@ -204,7 +204,21 @@ def _solver_status(inputs):
         yield progress
 
 
-def _print_plan(scenario, demand_result, plan, target: Path) -> None:
+def _print_cost(scenario, demand_result, rules, plan) -> None:
+    """Allowances by role class (투표관리관, 투표사무원, 개표사무원) and, when the scenario sets one, the budget."""
+    from .costs import cost_by_class
+    from .glossary import ALLOWANCE_CLASSES, ko
+
+    classes = cost_by_class(demand_result, rules, plan)
+    total = sum(c.required_krw for c in classes)
+    parts = ", ".join(f"{ko(ALLOWANCE_CLASSES, c.role_class)} {c.required_krw:,}" for c in classes)
+    console.print(f"allowances: {parts}; total {total:,} KRW")
+    if scenario.budget_krw is not None:
+        left = scenario.budget_krw - total
+        console.print(f"budget {scenario.budget_krw:,} KRW: " + (f"{left:,} KRW under" if left >= 0 else f"{-left:,} KRW over"))
+
+
+def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None:
     from collections import Counter
 
     assigned = Counter(a.site_kind for a in plan.assignments)
@@ -226,6 +240,8 @@ def _print_plan(scenario, demand_result, plan, target: Path) -> None:
     stats = plan.stats
     console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
                   f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if rules is not None:
+        _print_cost(scenario, demand_result, rules, plan)
     if plan.shortfalls:
         err_console.print(f"[bold yellow]{plan.short_posts} post(s) short, {sum(s.short for s in plan.shortfalls if s.reserve)} standby post(s) empty[/]: see the 미충원 sheet "
                           f"of {target / 'roster.xlsx'} or shortfalls.csv")
@@ -281,8 +297,9 @@ def replan(
     write_solved(solved, target, extra_summary=summary, absent=still_absent, extra_files={
         "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
         "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
-                                                       election_day=election_day)})
-    _print_plan(inputs.scenario, demand_result, plan, target)
+                                                       election_day=election_day, plan=plan,
+                                                       election=inputs.scenario.election.name)})
+    _print_plan(inputs.scenario, demand_result, plan, target, inputs.rules)
     by = summary["replan"]["by_change"]
     console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
                   f"{by['released']} released; {changed} assignment(s) changed (changes.xlsx)")
@@ -506,6 +523,11 @@ def staff_generate(
     frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
     write_staff_csv(frame, out)
     console.print(f"wrote {len(frame)} people to {out}")
+
+
+from .cli_district import district_app  # imported last: it uses this module's helpers
+
+app.add_typer(district_app, name="district")
 
 
 def run() -> None:  # pragma: no cover - console entry for python -m

@@ -36,7 +36,9 @@ class SiteKind(StrEnum):
 SITE_KIND_KO = {SiteKind.polling: "투표소", SiteKind.early: "사전투표소", SiteKind.counting: "개표소"}
 
 NonNegInt = Annotated[int, Field(ge=0)]
-Weight = Annotated[int, Field(ge=0, le=10**9)]  # bounded so a weighted sum always fits the solver's 64-bit objective
+Weight = Annotated[int, Field(ge=0, le=10**9)]
+# Korea's first election was in 1948; a date past 2100 is a typo, and date arithmetic on it can overflow
+ElectionDate = Annotated[date, Field(ge=date(1948, 1, 1), le=date(2100, 12, 31))]  # bounded so a weighted sum always fits the solver's 64-bit objective
 
 
 class Election(Frozen):
@@ -45,8 +47,8 @@ class Election(Frozen):
     id: str
     kind: ElectionKind
     name: str
-    election_day: date
-    early_days: tuple[date, ...]
+    election_day: ElectionDate
+    early_days: tuple[ElectionDate, ...]
     ballots_per_voter: Annotated[int, Field(ge=1)]
 
     @field_validator("early_days")

@@ -23,6 +23,19 @@ def to_metric(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x), np.asarray(y)
 
 
+@functools.cache
+def _inverse_transformer():
+    from pyproj import Transformer
+
+    return Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+
+
+def to_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Project EPSG:5179 metres back to WGS84 degrees (arrays or scalars)."""
+    lon, lat = _inverse_transformer().transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return np.asarray(lon), np.asarray(lat)
+
+
 def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray) -> np.ndarray:
     """Straight-line distances in whole metres between two sets of WGS84 points.
 

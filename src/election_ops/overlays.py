@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from .domain import District, Frozen, PrecinctRecord, Site, SiteKind, Worker
-from .errors import InputError
+from .errors import InputError, did_you_mean
 
 
 class Merge(Frozen):
@@ -74,8 +74,8 @@ class LayoutChanges(Frozen):
 
 class StaffChanges(Frozen):
     unavailable_share: Annotated[float, Field(ge=0, le=1)] = 0.0
-    seed: int = 0
-    shifts: tuple[str, ...] = ("early", "eday", "count")  # what the chosen people cannot work
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # numpy's generator takes no negative seed
+    shifts: tuple[str, ...] = ("early", "eday", "count")  # what the chosen people cannot work; checked against the rules
 
 
 def apply_layout(district: District, changes: LayoutChanges, register_election: str, source: str) -> District:
@@ -105,7 +105,7 @@ def _merge(precincts: list[PrecinctRecord], sites: list[Site], merge: Merge, cur
     for pid in merge.precincts:
         if pid not in current:
             raise InputError(source, "unknown precinct in a merge", column=f"{where}.precincts", value=pid,
-                             fix=f"use a precinct of the register election, e.g. {min(current)}")
+                             fix=did_you_mean(pid, current, "a precinct of the register election"))
     dongs = {p.dong for p in precincts if p.id in merge.precincts}
     if len(dongs) > 1:
         raise InputError(source, "merged precincts lie in different 동", column=f"{where}.precincts",
@@ -115,7 +115,7 @@ def _merge(precincts: list[PrecinctRecord], sites: list[Site], merge: Merge, cur
     for p in precincts:
         if p.id in merge.precincts:
             by_election.setdefault(p.election, []).append(p)
-    for election, parts in by_election.items():
+    for parts in by_election.values():
         base = next((p for p in parts if p.id == merge.into), parts[0])
         keep.append(base.model_copy(update={
             "id": merge.into,
@@ -147,7 +147,7 @@ def _split(precincts: list[PrecinctRecord], sites: list[Site], split: Split, cur
            where: str, source: str) -> tuple[list[PrecinctRecord], list[Site]]:
     if split.precinct not in current:
         raise InputError(source, "unknown precinct in a split", column=f"{where}.precinct", value=split.precinct,
-                         fix=f"use a precinct of the register election {register}")
+                         fix=did_you_mean(split.precinct, current, f"a precinct of the register election {register}"))
     if len(split.parts) < 2:
         raise InputError(source, "a split needs at least two parts", column=f"{where}.parts", fix="list two or more parts")
     total = sum(p.share for p in split.parts)
@@ -200,9 +200,10 @@ def _split(precincts: list[PrecinctRecord], sites: list[Site], split: Split, cur
 
 
 def _move(sites: list[Site], move: Move, where: str, source: str) -> list[Site]:
-    if move.site not in {s.id for s in sites}:
+    known = {s.id for s in sites}
+    if move.site not in known:
         raise InputError(source, "unknown site in a move", column=f"{where}.site", value=move.site,
-                         fix="use a site_id of the sites file")
+                         fix=did_you_mean(move.site, known, "a site_id of the sites file"))
     return [s.model_copy(update={"lon": move.lon, "lat": move.lat, "location_source": "scenario"}) if s.id == move.site
             else s for s in sites]
 

@@ -16,6 +16,7 @@ from .io.rules import load_rules
 from .io.scenario import Scenario, load_scenario
 from .io.staff import load_staff
 from .overlays import apply_layout, apply_staff_changes, mark_unavailable
+from .references import check_staff_changes, check_wait_ids, shift_ids
 from .solution import Plan
 
 
@@ -50,13 +51,16 @@ def load_inputs(scenario_path: Path, *, staff: Path | None = None, with_staff: b
         raise InputError(scenario.path, f"the rules file {scenario.rules} is for a {rules.kind.value} election",
                          column="election.kind", value=scenario.election.kind.value,
                          fix="name the rules file for this kind of election, or correct election.kind")
+    check_wait_ids(rules, district, scenario.rules, scenario.path, scenario.rule_overrides)
+    shifts = shift_ids(scenario.election, rules)
+    check_staff_changes(scenario.staff_changes.shifts, shifts, scenario.path)
     if not (with_staff or staff):
         return Inputs(scenario=scenario, district=district, rules=rules)
     staff_path = staff or scenario.staff
     if staff_path is None:
         raise InputError(scenario.path, "the scenario names no staff pool", column="staff",
                          fix="add 'staff: <file>' to the scenario or pass --staff FILE")
-    workers = apply_staff_changes(load_staff(staff_path, district), scenario.staff_changes)
+    workers = apply_staff_changes(load_staff(staff_path, district, shift_ids=shifts), scenario.staff_changes)
     return Inputs(scenario=scenario, district=district, rules=rules, workers=workers, staff_path=staff_path)
 
 
@@ -116,7 +120,7 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
 
     ``absent``: a replan's absent people, recorded so ``validate`` can check they hold nothing.
     """
-    from .costs import estimated_cost
+    from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
     from .reports.plan_files import write_plan
     from .waits import WAITS_COLUMNS, worst_first
@@ -126,6 +130,7 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     over = [w for w in worst_first(waits) if not w.meets_target]
     summary = {
         "cost_krw": estimated_cost(solved.demand, inputs.rules),
+        **cost_summary(cost_by_class(solved.demand, inputs.rules, solved.plan), inputs.scenario.budget_krw),
         "waits": {"target_min": inputs.rules.waits.target_wait_min,
                   "worst": [{"site_id": w.site_id, "worst_wait_min": w.worst_wait_min, "note": w.note}
                             for w in worst_first(waits, 5)],

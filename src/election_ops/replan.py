@@ -9,10 +9,11 @@ the starting point: every post given to someone who did not hold it costs
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .io.tables import Column, read_table
 from .model.problem import FixedPost
 from .plan_folder import read_plan
@@ -60,14 +61,14 @@ def parse_absent(value: str, known_ids: set[str]) -> tuple[str, ...]:
         ids = [(row, restore(r["worker_id"])) for row, r in table]
         source: str | Path = path
     else:
-        ids = [(None, part.strip()) for part in value.split(",") if part.strip()]
+        ids = [(None, unicodedata.normalize("NFC", part.strip())) for part in value.split(",") if part.strip()]
         source = "--absent"
     if not ids:
         raise InputError(source, "no worker ids given", fix="list the absent people's worker ids")
     for row, worker_id in ids:
         if worker_id not in known_ids:
             raise InputError(source, "not a worker id of the staff pool", row=row, column="worker_id",
-                             value=worker_id, fix="check the id against the staff file (e.g. W0423)")
+                             value=worker_id, fix=f"check the id against the staff file: {did_you_mean(worker_id, known_ids)}")
     return tuple(dict.fromkeys(worker_id for _, worker_id in ids))
 
 

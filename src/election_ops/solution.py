@@ -33,6 +33,14 @@ class Shortfall:
     assigned: int
     reason: str
     reserve: bool = False  # a standby post (예비인력): reported, but not a post the election runs short of
+    reason_code: str = ""  # glossary.SHORTFALL_REASONS: the documents' Korean comes from it and reason_args
+    reason_args: tuple[tuple[str, str], ...] = ()
+
+    def reason_ko(self) -> str:
+        """The reason in Korean for documents; the English ``reason`` when the cause has no code."""
+        from .glossary import shortfall_reason
+
+        return shortfall_reason(self.reason_code, self.reason_args) if self.reason_code else self.reason
 
     @property
     def short(self) -> int:

@@ -46,6 +46,23 @@ DEPARTMENT_COLUMNS = [
 ]
 DEFAULT_DONG_CENTER_SIZE = 25
 
+# A generic set of divisions (과) of a 구청, 시청 or 군청, with typical relative sizes: the departments of
+# a synthetic pool for a district whose own list we do not have (district init). Not any real office's list.
+GENERIC_DIVISIONS = (
+    ("기획예산과", 26), ("감사과", 12), ("총무과", 34), ("행정지원과", 22), ("재무과", 22), ("세무과", 36),
+    ("민원과", 30), ("자치행정과", 22), ("문화관광과", 24), ("체육진흥과", 16), ("교육지원과", 14),
+    ("일자리경제과", 24), ("복지정책과", 28), ("사회복지과", 32), ("노인장애인과", 26), ("아동보육과", 24),
+    ("여성가족과", 18), ("환경위생과", 26), ("자원순환과", 30), ("공원녹지과", 24), ("도시계획과", 20),
+    ("건축과", 28), ("주택과", 20), ("토지정보과", 18), ("교통과", 30), ("건설과", 28), ("안전총괄과", 20),
+    ("농업정책과", 18), ("보건행정과", 24), ("건강증진과", 30),
+)
+# Pool size per post of the district's demand before the eligibility check (금천구: 799 posts, 1,300 people).
+POOL_PER_POST = 1.6
+MIN_POOL = 150
+# Each role class needs this many eligible people per post it must fill (+ a few): absences, shift clashes.
+ELIGIBLE_PER_POST = 1.5
+ELIGIBLE_SPARE = 3
+
 # Surnames by their share of the population (통계청 2015 census), the rest spread evenly.
 SURNAME_SHARES = (
     ("김", 21.5), ("이", 14.7), ("박", 8.4), ("최", 4.7), ("정", 4.3), ("강", 2.4), ("조", 2.1), ("윤", 2.0),
@@ -152,6 +169,63 @@ def generate_staff(
         "preferred_site_kind": preferred_kind,
     })
     return frame[list(STAFF_FRAME_COLUMNS)]
+
+
+def write_generic_departments(path: Path) -> None:
+    """The generic division list as a departments file (department, kind, size)."""
+    frame = pd.DataFrame([{"department": n, "kind": "division", "size": z} for n, z in GENERIC_DIVISIONS])
+    write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+
+
+def pool_size_for(posts: int) -> int:
+    """The starting pool size for a demand of ``posts`` posts (rounded up to tens)."""
+    return max(MIN_POOL, int(-(-posts * POOL_PER_POST // 10) * 10))
+
+
+def eligible_shortfalls(frame: pd.DataFrame, needs: Mapping[tuple, int]) -> list[tuple]:
+    """Role classes (min_grade, requires, experienced role) with too few eligible people in ``frame``.
+
+    ``needs`` maps a class to the posts of that class; a class is short when fewer than
+    ELIGIBLE_PER_POST x posts + ELIGIBLE_SPARE people could hold them.
+    """
+    grades = pd.to_numeric(frame["grade"], errors="coerce")
+    experience = frame["experience"].fillna("").map(lambda t: set(filter(None, str(t).split(";"))))
+    certs = frame["certifications"].fillna("").map(lambda t: set(filter(None, str(t).split(";"))))
+    short = []
+    for (min_grade, requires, role), posts in sorted(needs.items(), key=str):
+        ok = pd.Series(True, index=frame.index)
+        if min_grade is not None:
+            ok &= grades.le(min_grade).fillna(False)
+        if requires:
+            ok &= certs.map(set(requires).issubset)
+        if role is not None:
+            ok &= experience.map(lambda e, r=role: r in e)
+        if int(ok.sum()) < ELIGIBLE_PER_POST * posts + ELIGIBLE_SPARE:
+            short.append((min_grade, requires, role))
+    return short
+
+
+def generate_sized_pool(district: District, boundaries: Path, departments: Path, demand, rules, *, seed: int,
+                        size: int | None = None) -> pd.DataFrame:
+    """A synthetic pool sized for ``demand``: POOL_PER_POST people per post, grown by a quarter until every
+    role class (grade, certification, past role) has enough eligible people (see eligible_shortfalls).
+    A given ``size`` is used as it is."""
+    from .model.eligibility import eligibility_class
+
+    if size is not None:
+        return generate_staff(district, boundaries, departments, seed=seed, size=size)
+    by_role = {(r.site_kind, r.role): r for r in rules.roles}
+    needs: dict[tuple, int] = {}
+    for req in demand.requirements:
+        key = eligibility_class(by_role[(req.site_kind, req.role)])
+        needs[key] = needs.get(key, 0) + req.required
+    size = pool_size_for(sum(needs.values()))
+    for _ in range(12):  # each round adds a quarter; 12 rounds is 14x, far beyond any unit seen
+        frame = generate_staff(district, boundaries, departments, seed=seed, size=size)
+        if not eligible_shortfalls(frame, needs):
+            break
+        size = int(-(-size * 1.25 // 10) * 10)
+    return frame
 
 
 def write_staff_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import json
+import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
 from ..geo import WGS84
+from .files import read_input
 
 
 def read_dong_boundaries(path: Path):
     """The features as a GeoDataFrame in WGS84; refuses a missing or unreadable file or one without ``dong``."""
     import geopandas as gpd
 
+    raw = read_input(path, "geojson")  # a regular file of bounded size, or an InputError naming it
     try:
-        exists = path.exists()
-    except OSError as exc:  # e.g. a name too long for the file system
-        raise InputError(path, f"cannot read the file ({exc.strerror})", fix="check the boundaries path") from None
-    if not exists:
-        raise InputError(path, "file not found", fix="check the boundaries path in the scenario")
-    try:
-        json.loads(path.read_text(encoding="utf-8-sig"))
-        frame = gpd.read_file(path)
-    except Exception as exc:  # a broken GeoJSON fails in several libraries' own ways
+        json.loads(raw.decode("utf-8-sig"))
+        frame = gpd.read_file(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - a broken GeoJSON fails in several libraries' own ways
         raise InputError(path, f"not a readable GeoJSON file ({type(exc).__name__})",
                          fix="export the 동 polygons as GeoJSON in WGS84") from None
     if "dong" not in frame.columns:
         raise InputError(path, "features have no 'dong' property", column="dong", fix="add the 동 name to each feature")
+    frame["dong"] = [unicodedata.normalize("NFC", d) if isinstance(d, str) else d for d in frame["dong"]]
     return frame.set_crs(WGS84) if frame.crs is None else frame.to_crs(WGS84)

@@ -17,8 +17,8 @@ from typing import Annotated
 from pydantic import Field
 
 from ..domain import Assumptions, Election, Frozen, Weights
-from ..overlays import LayoutChanges, StaffChanges
 from ..errors import InputError
+from ..overlays import LayoutChanges, StaffChanges
 from ..safe_write import unsafe_name
 from .rules import deep_merge
 from .yamlfile import read_yaml, validate_model
@@ -52,6 +52,7 @@ class Scenario(Frozen):
     staff: Path | None = None
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0  # CP-SAT's random seed is a 32-bit integer
     weights: Weights = Weights()
+    budget_krw: Annotated[int, Field(ge=0, le=10**13)] | None = None  # allowance budget; the plan says how far under or over
     time_limit: Annotated[float, Field(gt=0)] = 60.0  # seconds; the solver stops earlier once it proves optimality
     rule_overrides: dict = Field(default_factory=dict)
     layout: LayoutChanges = LayoutChanges()
@@ -82,7 +83,7 @@ def _relative_to(folder: Path, name: str) -> Path:
 def _resolve_paths(raw: dict, path: Path) -> dict:
     """Paths written in a scenario file are relative to that file, and stay in its project folder."""
     raw = dict(raw)
-    folder, allow = path.parent, _allow_outside(raw, path)
+    allow = _allow_outside(raw, path)
     if isinstance(raw.get("data"), dict):
         raw["data"] = {k: (_checked_path(path, f"data.{k}", v, allow) if isinstance(v, str) else v)
                        for k, v in raw["data"].items()}

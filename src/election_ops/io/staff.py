@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..domain import SITE_KIND_KO, District, SiteKind, StaffKind, Worker
-from ..errors import InputError
+from ..errors import InputError, did_you_mean
 from .tables import Column, Table, read_table
 
 KOREA_LON = (124.0, 132.0)
@@ -20,12 +20,14 @@ KOREA_LAT = (33.0, 39.0)
 SHIFT_ID = re.compile(r"early|eday|count|early-[1-9][0-9]*")
 GRADE_TEXT = re.compile(r"([0-9]+)(?:\.0+)?\s*급?")  # 7, 7급, 7.0 (a number Excel stored as text)
 PERSONAL_COLUMNS = ("name",)
+MAX_ID = 64  # characters in a worker id
+MAX_NAME = 100  # characters in a name or a department
 SITE_KIND_NAMES = {**{k.value: k for k in SiteKind}, **{ko: k for k, ko in SITE_KIND_KO.items()}}
 
 STAFF_COLUMNS = [
-    Column("worker_id", hint="(a unique id per person, e.g. W0423)"),
-    Column("name", hint="(the person's name)"),
-    Column("department", hint="(e.g. 마을자치과 or 독산1동 주민센터)"),
+    Column("worker_id", hint="(a unique id per person, e.g. W0423)", max_length=MAX_ID),
+    Column("name", hint="(the person's name)", max_length=MAX_NAME, personal=True),
+    Column("department", hint="(e.g. 마을자치과 or 독산1동 주민센터)", max_length=MAX_NAME),
     Column("staff_kind", required=False, choices=tuple(k.value for k in StaffKind),
            hint="(일반직, 공무직 or 기간제; empty means 일반직)"),
     Column("grade", required=False, nullable=True, hint="(1-9 for 일반직, e.g. 7 or 7급; may be empty for 공무직 and 기간제)"),
@@ -40,17 +42,19 @@ STAFF_COLUMNS = [
 ]
 
 
-def load_staff(path: Path, district: District | None) -> tuple[Worker, ...]:
-    """Read and check a staff pool (CSV or .xlsx) against the district's 동.
+def load_staff(path: Path, district: District | None, *, shift_ids: set[str] | None = None) -> tuple[Worker, ...]:
+    """Read and check a staff pool (CSV or .xlsx) against the district's 동 and the election's shifts.
 
     ``district=None`` skips the checks that need the district (``preferred_dong`` is kept
     as written): ``validate`` re-reads a pool that way, from a plan's files alone.
+    ``shift_ids`` (``references.shift_ids``) are the ids ``unavailable`` may name; ``None``
+    checks only their form.
     """
     table = read_table(path, STAFF_COLUMNS, key=("worker_id",), what="staff table")
     if not table.rows:
         raise InputError(path, "the staff table has no rows", fix="add one row per person")
     dong_ids = _dong_aliases(district) if district is not None else None
-    return tuple(_worker(table, row, r, dong_ids) for row, r in table)
+    return tuple(_worker(table, row, r, dong_ids, shift_ids) for row, r in table)
 
 
 def _dong_aliases(district: District) -> dict[str, str]:
@@ -60,18 +64,18 @@ def _dong_aliases(district: District) -> dict[str, str]:
     return aliases
 
 
-def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str] | None) -> Worker:
+def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str] | None, shift_ids: set[str] | None) -> Worker:
     kind = StaffKind(r["staff_kind"]) if r["staff_kind"] else StaffKind.general
     grade = _grade(table, row, r["grade"], kind)
     _check_home(table, row, r["home_lon"], r["home_lat"])
-    fields = dict(
-        id=r["worker_id"], name=r["name"], department=r["department"], staff_kind=kind, grade=grade,
-        home_lon=r["home_lon"], home_lat=r["home_lat"],
-        experience=_items(r["experience"]), certifications=_items(r["certifications"]),
-        unavailable=_shifts(table, row, r["unavailable"]),
-        preferred_dong=_preferred_dong(table, row, r["preferred_dong"], dong_ids),
-        preferred_site_kind=_preferred_site_kind(table, row, r["preferred_site_kind"]),
-    )
+    fields = {
+        "id": r["worker_id"], "name": r["name"], "department": r["department"], "staff_kind": kind, "grade": grade,
+        "home_lon": r["home_lon"], "home_lat": r["home_lat"],
+        "experience": _items(r["experience"]), "certifications": _items(r["certifications"]),
+        "unavailable": _shifts(table, row, r["unavailable"], shift_ids),
+        "preferred_dong": _preferred_dong(table, row, r["preferred_dong"], dong_ids),
+        "preferred_site_kind": _preferred_site_kind(table, row, r["preferred_site_kind"]),
+    }
     try:
         return Worker(**fields)
     except ValidationError as exc:  # a backstop: the checks above should have caught it
@@ -116,12 +120,14 @@ def _check_home(table: Table, row: int, lon: float, lat: float) -> None:
                       "write WGS84 degrees (longitude about 124-132, latitude about 33-39), not metres")
 
 
-def _shifts(table: Table, row: int, text: str | None) -> tuple[str, ...]:
+def _shifts(table: Table, row: int, text: str | None, known: set[str] | None) -> tuple[str, ...]:
     shifts = _items(text)
     for shift in shifts:
-        if not SHIFT_ID.fullmatch(shift):
+        if not SHIFT_ID.fullmatch(shift) or (known is not None and shift not in known):
+            close = did_you_mean(shift, known or ("early", "early-1", "early-2", "eday", "count"))
             raise table.error(row, "unavailable", shift, "unknown shift id",
-                              "use early (both early-voting days), early-1, early-2, eday or count, separated by ;")
+                              f"{close} (shift ids are early for both early-voting days, early-1, early-2, eday "
+                              "and count, separated by ;)")
     return shifts
 
 
@@ -131,9 +137,8 @@ def _preferred_dong(table: Table, row: int, text: str | None, dong_ids: dict[str
     if dong_ids is None:  # no district to check against
         return text
     if text not in dong_ids:
-        known = sorted(set(dong_ids.values()))
         raise table.error(row, "preferred_dong", text, "not a 동 of the district",
-                          f"use one of: {', '.join(known)}, or leave it empty")
+                          f"{did_you_mean(text, set(dong_ids.values()))} (or leave it empty)")
     return dong_ids[text]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..domain import RoleRule, Shift, Worker
+from ..glossary import REQUIREMENTS, ko
 
 GRADE_KO = "{}급"
 
@@ -53,6 +54,18 @@ def requirement_text(rule: RoleRule) -> str:
     if rule.experienced:
         parts.append(f"experience as {rule.name}")
     return ", ".join(parts) or "no special requirement"
+
+
+def requirement_text_ko(rule: RoleRule) -> str:
+    """requirement_text in Korean, from the glossary's words."""
+    parts = []
+    if rule.min_grade is not None:
+        parts.append(ko(REQUIREMENTS, "min_grade").format(grade=GRADE_KO.format(rule.min_grade)))
+    if rule.requires:
+        parts.append(ko(REQUIREMENTS, "certification").format(certs=", ".join(rule.requires)))
+    if rule.experienced:
+        parts.append(ko(REQUIREMENTS, "experience").format(role=rule.name))
+    return ", ".join(parts) or ko(REQUIREMENTS, "none")
 
 
 def overlap_cliques(shifts: Iterable[Shift]) -> list[tuple[str, ...]]:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
-from .eligibility import ineligibility, is_available, requirement_text
+from ..glossary import REQUIREMENTS, SHIFTS, ko
+from ..solution import Assignment, Plan, Shortfall, SolveStats
 from .cpsat import SolverResult, solve_cpsat
+from .eligibility import ineligibility, is_available, requirement_text, requirement_text_ko
 from .formulation import Formulation, formulate
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
-from ..solution import Assignment, Plan, Shortfall, SolveStats
 
 
 def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, *,
@@ -132,10 +133,11 @@ def label_roles(problem: Problem, chosen: list[tuple[int, int]],
                                               shift=group.shift, worker_id=problem.workers[w].id,
                                               commute_m=problem.commute(w, group.index)))
             if len(taken) < required:
+                cause = shortfall_cause(problem, group.index, busy)
                 shortfalls.append(Shortfall(site_id=group.site.id, site_kind=group.site.kind.value, role=rule.role,
                                             shift=group.shift, required=required, assigned=len(taken),
-                                            reason=explain_shortfall(problem, group.index, busy),
-                                            reserve=group.reserve))
+                                            reason=cause[2], reserve=group.reserve, reason_code=cause[0],
+                                            reason_args=tuple(sorted(cause[1].items()))))
     return assignments, shortfalls
 
 
@@ -147,18 +149,28 @@ def _posts_by_worker(problem: Problem, chosen: list[tuple[int, int]]) -> dict[in
 
 
 def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> str:
-    """Why a group's posts stay empty, in words a task force can act on."""
+    """Why a group's posts stay empty, in words a task force can act on (English; the code gives the Korean)."""
+    return shortfall_cause(problem, g, busy)[2]
+
+
+def shortfall_cause(problem: Problem, g: int, busy: dict[int, list[int]]) -> tuple[str, dict[str, str], str]:
+    """(reason code, details, English text): the code and details give the documents' Korean through the glossary."""
     group = problem.groups[g]
     rule = group.lead
     called = sorted(problem.workers[w].id for w, h in problem.previous if h == g and any(k != g for k in busy.get(w, ())))
     if group.reserve and called:
-        return f"standby (예비인력) sent to a freed post: {', '.join(called)}"
+        return "standby_sent", {"people": ", ".join(called)}, f"standby (예비인력) sent to a freed post: {', '.join(called)}"
+    requirement = {"requirement": requirement_text_ko(rule)}
     qualified = [w for w, worker in enumerate(problem.workers) if ineligibility(worker, rule) is None]
     if not qualified:
-        return f"no one in the staff pool meets the requirements ({requirement_text(rule)})"
+        return ("no_qualified", requirement,
+                f"no one in the staff pool meets the requirements ({requirement_text(rule)})")
     available = [w for w in qualified if is_available(problem.workers[w], group.shift)]
     if not available:
-        return f"all {len(qualified)} people who meet the requirements ({requirement_text(rule)}) are unavailable on shift {group.shift}"
+        return ("all_unavailable", {**requirement, "qualified": f"{len(qualified):,}", "shift": ko(SHIFTS, group.shift),
+                                    "shift_code": group.shift},
+                (f"all {len(qualified)} people who meet the requirements ({requirement_text(rule)}) are unavailable "
+                 f"on shift {group.shift}"))
     # every shift that overlaps this one: the union of the overlap sets that hold it
     clashing = {shift for c in problem.cliques if group.shift in c for shift in c} | {group.shift}
     clashes = {w: [h for h in busy.get(w, ()) if problem.groups[h].shift in clashing] for w in available}
@@ -166,11 +178,16 @@ def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> s
     capped = [w for w in available if not clashes[w] and len(busy.get(w, ())) >= problem.max_posts]
     if len(overlapping) + len(capped) == len(available):
         places = sorted({problem.groups[h].site.id for w in overlapping for h in clashes[w]})[:3]
-        parts = []
+        parts, parts_ko = [], []
         if overlapping:
             parts.append(f"{len(overlapping)} already hold a post on an overlapping shift (e.g. at {', '.join(places)})")
+            parts_ko.append(ko(REQUIREMENTS, "overlapping").format(n=len(overlapping), places=", ".join(places)))
         if capped:
             parts.append(f"{len(capped)} already hold the maximum of {problem.max_posts} posts")
-        return f"all {len(available)} eligible, available people are taken: " + "; ".join(parts)
-    return (f"{len(available) - len(overlapping) - len(capped)} eligible people were free but the solver stopped "
-            "before placing them (raise --time-limit)")
+            parts_ko.append(ko(REQUIREMENTS, "capped").format(n=len(capped), max=problem.max_posts))
+        return ("all_taken", {"available": f"{len(available):,}", "details": ": " + "; ".join(parts_ko),
+                              "details_en": ": " + "; ".join(parts)},
+                f"all {len(available)} eligible, available people are taken: " + "; ".join(parts))
+    free = len(available) - len(overlapping) - len(capped)
+    return ("solver_stopped", {"free": f"{free:,}"},
+            f"{free} eligible people were free but the solver stopped before placing them (raise --time-limit)")

@@ -7,22 +7,24 @@ stays in workbooks). Kinds: absent (결원), called (신규 소집), moved (이�
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from ..demand import Demand
 from ..domain import Worker
+from ..glossary import CHANGES, ko
 from ..replan import Change
 from ..solution import Plan
 from .files import save_csv
-from .roster import FONT, Formats, grade_text, table_sheet
+from .roster import UNFILLED, Formats, PageSetup, grade_text, new_workbook, table_sheet
 
 CHANGE_COLUMNS = ["change", "worker_id", "department", "from_site_id", "from_role", "from_shift",
                   "to_site_id", "to_role", "to_shift", "commute_m", "reason"]
-CHANGE_KO = {"absent": "결원(불참)", "called": "신규 소집", "moved": "이동", "released": "배치 해제", "short": "미충원"}
+CHANGE_KO = {code: term.ko for code, term in CHANGES.items()}
 
 
 def changes_frame(changes: list[Change], plan: Plan, workers: tuple[Worker, ...]) -> pd.DataFrame:
@@ -53,35 +55,85 @@ def write_changes_csv(frame: pd.DataFrame, path: Path) -> None:
     save_csv(frame, path)
 
 
+CALL_COLUMNS = ["투표소", "근무", "역할", "변경", "빠지는 사람", "들어오는 사람", "직급", "부서", "이전 배치",
+                "통근거리(m)", "비고", "투표소코드", "역할코드", "빠지는 직원번호", "직원번호"]
+CALL_WIDTHS = [18, 10, 16, 22, 9, 9, 6, 14, 20, 8, 30, 10, 13, 9, 8]
+
+
+@dataclass
+class _Post:
+    """One post (site, shift, role) where someone leaves, someone arrives or a place stays empty."""
+
+    leaving: list = field(default_factory=list)  # frame rows whose from-post is this one
+    arriving: list = field(default_factory=list)  # frame rows whose to-post is this one
+    short: int = 0
+
+
 def write_changes_xlsx(frame: pd.DataFrame, path: Path, *, demand: Demand, workers: tuple[Worker, ...],
-                       election_day) -> None:
-    """변경내역: one row per change with name, department and grade, so the calls can be made."""
+                       election_day, plan: Plan | None = None, election: str = "") -> None:
+    """변경내역, the call list: one row per change, grouped by site, saying who replaces whom.
+
+    At each post the people leaving (결원, 이동, 배치 해제) are paired in order with those arriving
+    (신규 소집, 이동); a departure nobody replaces shows (미충원) and the reason. Prints one page wide.
+    """
     people = {w.id: w for w in workers}
-    sites = {s.id: s.name for s in demand.sites}
+    sites = {s.id: s for s in demand.sites}
+    site_rank = {s.id: i for i, s in enumerate(demand.sites)}
+    shift_rank = {s.id: i for i, s in enumerate(sorted(demand.shifts, key=lambda s: (s.start, s.id)))}
     roles = {(r.site_id, r.role, r.shift): r.role_name for r in demand.requirements}
     shifts = {s.id: s.name for s in demand.shifts}
+    reasons = {(s.site_id, s.role, s.shift): s.reason_ko() for s in (plan.shortfalls if plan else ())}
 
-    def post(site, role, shift) -> str:
-        if not site:
-            return ""
-        return f"{sites.get(site, site)} / {roles.get((site, role, shift), role)} / {shifts.get(shift, shift)}"
+    def where(site, role, shift) -> str:
+        site_name = sites[site].name if site in sites else site
+        return f"{site_name} {roles.get((site, role, shift), role)} ({shifts.get(shift, shift)})"
 
-    rows = []
+    posts: dict[tuple[str, str, str], _Post] = defaultdict(_Post)
     for r in frame.itertuples(index=False):
-        w = people.get(r.worker_id)
-        rows.append([CHANGE_KO.get(r.change, r.change), r.worker_id, w.name if w else "", w.department if w else "",
-                     grade_text(w), post(r.from_site_id, r.from_role, r.from_shift),
-                     post(r.to_site_id, r.to_role, r.to_shift),
-                     None if pd.isna(r.commute_m) else int(r.commute_m), r.reason])
-    book = xlsxwriter.Workbook(str(path), {"default_format_properties": {"font_name": FONT, "font_size": 10},
-                                           "strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False})
-    book.set_properties({"title": "재배치 변경내역", "author": "election-ops",
-                         "created": datetime.combine(election_day, time())})
+        if r.change == "short":  # counted from the plan's shortfalls when given (they carry the Korean reason)
+            if plan is None:
+                posts[(r.to_site_id, r.to_shift, r.to_role)].short += 1
+            continue
+        if r.from_site_id:
+            posts[(r.from_site_id, r.from_shift, r.from_role)].leaving.append(r)
+        if r.to_site_id:
+            posts[(r.to_site_id, r.to_shift, r.to_role)].arriving.append(r)
+    for s in (plan.shortfalls if plan else ()):
+        posts[(s.site_id, s.shift, s.role)].short += s.short
+    rows = []
+    for (site, shift, role) in sorted(posts, key=lambda k: (site_rank.get(k[0], len(site_rank)), k[0],
+                                                             shift_rank.get(k[1], 99), k[1], k[2])):
+        post = posts[(site, shift, role)]
+        unfilled = post.short
+        for k in range(max(len(post.leaving), len(post.arriving))):
+            out = post.leaving[k] if k < len(post.leaving) else None
+            came = post.arriving[k] if k < len(post.arriving) else None
+            gone, new = people.get(out.worker_id) if out else None, people.get(came.worker_id) if came else None
+            if came is None:
+                kind = ko(CHANGES, out.change) + " → " + ko(CHANGES, "short")
+                note = reasons.get((site, role, shift), "") if unfilled else "대체 인원 없음"
+                unfilled = max(0, unfilled - 1)
+                new_name = UNFILLED if note != "대체 인원 없음" else ""
+            else:
+                kind = ko(CHANGES, came.change) if out is None else f"{ko(CHANGES, out.change)} → {ko(CHANGES, came.change)}"
+                note, new_name = "", new.name if new else came.worker_id
+            before = ""
+            if came is not None and came.from_site_id:
+                before = where(came.from_site_id, came.from_role, came.from_shift)
+            rows.append([
+                sites[site].name if site in sites else site, shifts.get(shift, shift), roles.get((site, role, shift), role),
+                kind, (gone.name if gone else out.worker_id) if out else "", new_name, grade_text(new) if came else "", new.department if new else "", before,
+                None if came is None or pd.isna(came.commute_m) else int(came.commute_m), note,
+                site, role, out.worker_id if out else "", came.worker_id if came else ""])
+        if unfilled:
+            rows.append([sites[site].name if site in sites else site, shifts.get(shift, shift),
+                         roles.get((site, role, shift), role), f"{ko(CHANGES, 'short')} {unfilled:,}명", "",
+                         UNFILLED, "", "", "", None, reasons.get((site, role, shift), ""), site, role, "", ""])
+    book = new_workbook(path, title="재배치 변경내역", created=datetime.combine(election_day, time()))
     try:
         fmt = Formats(book)
-        table_sheet(book.add_worksheet("변경내역"), fmt,
-                    ["구분", "직원번호", "성명", "부서", "직급", "기존 배치", "변경 배치", "통근거리(m)", "사유"], rows,
-                    [None] * 7 + [fmt.int, None])
+        ws = book.add_worksheet("변경내역")
+        table_sheet(ws, fmt, CALL_COLUMNS, rows, page=PageSetup(election or "재배치 변경내역"), landscape=True,
+                    widths=CALL_WIDTHS)
     finally:
         book.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
+from ..glossary import COMPARISON, ROLES, SITE_KINDS, SOLVER_STATUS, ko
 from ..safe_write import write_atomic, write_text_atomic
-from .roster import FONT, Formats, table_sheet
+from .roster import Formats, PageSetup, new_workbook, table_sheet
 
 
 def _cell_text(value: object) -> str:
@@ -50,27 +50,45 @@ def write_comparison_md(path: Path, *, headline: pd.DataFrame, roles: pd.DataFra
 
 def write_comparison_xlsx(path: Path, *, headline: pd.DataFrame, roles: pd.DataFrame, dongs: pd.DataFrame,
                           worst: pd.DataFrame) -> None:
+    """comparison.xlsx in Korean (words from the glossary); each figure's English code in a 코드 column at the end.
+
+    Every sheet prints landscape, one page wide, its header row on every page.
+    """
+    page = PageSetup("시나리오 비교")
+    plans = [str(c) for c in headline.columns]
+
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 10},
-                                              "strings_to_numbers": False, "strings_to_formulas": False,
-                                              "strings_to_urls": False})
-        book.set_properties({"title": "시나리오 비교", "author": "election-ops"})
+        book = new_workbook(tmp, title="시나리오 비교")
         try:
             fmt = Formats(book)
-            table_sheet(book.add_worksheet("비교"), fmt, ["항목", *map(str, headline.columns)],
-                        [[idx, *_values(row)] for idx, row in headline.iterrows()])
+            rows = [[ko(COMPARISON, str(idx)), *_figure(str(idx), _values(row)), str(idx)]
+                    for idx, row in headline.iterrows()]
+            table_sheet(book.add_worksheet("비교"), fmt, ["항목", *plans, "코드"], rows, page=page,
+                        widths=[40, *[22] * len(plans), 30])
             if len(dongs):
-                table_sheet(book.add_worksheet("동별"), fmt, [str(c) for c in dongs.columns],
-                            [_values(row) for _, row in dongs.iterrows()])
+                table_sheet(book.add_worksheet("동별"), fmt, [ko(COMPARISON, str(c)) for c in dongs.columns],
+                            [_values(row) for _, row in dongs.iterrows()], page=page)
             if len(worst):
-                table_sheet(book.add_worksheet("대기시간"), fmt, [str(c) for c in worst.columns],
-                            [_values(row) for _, row in worst.iterrows()])
-            table_sheet(book.add_worksheet("역할별"), fmt, ["구분", "역할", *map(str, roles.columns)],
-                        [[*idx, *_values(row)] for idx, row in roles.iterrows()])
+                table_sheet(book.add_worksheet("대기시간"), fmt, [ko(COMPARISON, str(c)) for c in worst.columns],
+                            [_values(row) for _, row in worst.iterrows()], page=page)
+            table_sheet(book.add_worksheet("역할별"), fmt, ["구분", "역할", *plans, "구분코드", "역할코드"],
+                        [[ko(SITE_KINDS, idx[0]), ko(ROLES, idx[1]), *_values(row), *idx]
+                         for idx, row in roles.iterrows()], page=page)
         finally:
             book.close()
 
     write_atomic(path, write)
+
+
+def _figure(name: str, values: list) -> list:
+    """A figure's values as an official reads them: the plan status in words, not the solver's."""
+    if name != "solver":
+        return values
+    out = []
+    for value in values:
+        status, _, seconds = str(value or "").partition(" ")
+        out.append(f"{ko(SOLVER_STATUS, status)}, {seconds.removesuffix('s')}초" if seconds else ko(SOLVER_STATUS, status))
+    return out
 
 
 def _values(row: pd.Series) -> list:

@@ -32,7 +32,7 @@ from .tables import requirements_frame, shifts_frame, sites_frame
 
 PLAN_REQUIREMENT_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"]
 ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"]
-SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason"]
+SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason", "reason_code"]
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
               "roster.xlsx", "summary.json")  # every plan has these; frozen.csv, absent.csv, waits.csv, ... may follow
@@ -94,7 +94,8 @@ def assignments_frame(plan: Plan, demand: Demand, workers: tuple[Worker, ...]) -
 
 def shortfalls_frame(plan: Plan) -> pd.DataFrame:
     rows = [{"site_id": s.site_id, "site_kind": s.site_kind, "role": s.role, "shift": s.shift,
-             "required": s.required, "assigned": s.assigned, "short": s.short, "reason": s.reason}
+             "required": s.required, "assigned": s.assigned, "short": s.short, "reason": s.reason,
+             "reason_code": s.reason_code}
             for s in plan.shortfalls]
     return pd.DataFrame(rows, columns=SHORTFALL_COLUMNS)
 
