@@ -121,9 +121,22 @@ def test_validate_runs_without_the_solver(base):
 
 
 def _post_rows(ws) -> tuple[dict[str, int], list[int]]:
-    header = [c.value for c in ws[1]]
-    columns = {name: header.index(name) + 1 for name in ("투표소코드", "근무코드", "역할코드", "직원번호", "성명")}
-    return columns, list(range(2, ws.max_row + 1))
+    """The 투표소별 sheet's post rows (contract 1): below each header row, up to an empty row.
+
+    Returns the header columns (1-based, the same in every block) and the post row numbers.
+    """
+    columns: dict[str, int] = {}
+    rows, inside = [], False
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [str(v).strip() if v is not None else "" for v in values]
+        if "투표소코드" in cells and "직원번호" in cells:
+            columns = {name: cells.index(name) + 1 for name in ("투표소코드", "근무코드", "역할코드", "직원번호", "성명")}
+            inside = True
+        elif not any(cells):
+            inside = False
+        elif inside:
+            rows.append(number)
+    return columns, rows
 
 
 def test_a_name_moved_by_hand_in_the_roster_is_caught_by_row(plan):

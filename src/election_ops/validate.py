@@ -1,11 +1,15 @@
-"""Re-check every hard rule of a written plan from its files alone.
+"""Check a written plan against the inputs it records and against itself, without the solver.
 
 An independent second implementation on purpose: nothing here imports ortools, the
-solver (``solve``, ``model``) or ``eligibility``. It reads what ``write_plan`` wrote
-(assignments.csv, requirements.csv, shifts.csv, roles.csv, shortfalls.csv, summary.json)
-and the staff pool the plan names, and lists every broken rule as a ``Violation``.
+solver (``model``) or its eligibility rules. It reads the plan folder through
+``plan_folder`` and, when the inputs are unchanged (sha256), loads them again and derives
+the demand, roles and shifts (io, domain and demand only): the files must agree with
+them, and every hard rule is checked with the inputs' values, so a plan file edited to
+fit changes nothing. It also checks frozen posts (frozen.csv), absent people (absent.csv),
+summary.json's counts, the file list's checksums and roster.xlsx's 투표소별 sheet against
+assignments.csv. See docs/plan-folder.md.
 
-Personal data: a violation names worker ids, never names.
+Personal data: a violation names worker ids, never names (a roster row's name is masked).
 """
 
 from __future__ import annotations
@@ -136,12 +140,8 @@ def validate_report(plan_dir: Path, staff: Path | None = None) -> Report:
     derived = None
     if "scenario" in folder.summary.inputs and not changed:
         derived = _derive(folder, staff_path)
-    elif "scenario" not in folder.summary.inputs:
-        if folder.summary.plan_format >= 2:
-            report.violations.append(Violation("inputs_missing", str(summary_path),
-                                               "records no scenario, so the plan cannot be checked against its inputs"))
-        else:
-            report.notes.append("summary.json records no scenario: checked the plan's own files only, not its inputs")
+    elif "scenario" not in folder.summary.inputs:  # a plan built in code (tests, a library user), not by the CLI
+        report.notes.append("summary.json records no scenario: checked the plan's own files only, not its inputs")
 
     if derived is not None:
         inputs, demand = derived
