@@ -9,23 +9,26 @@ OUT ?= out/2022-presidential
 
 .PHONY: run test bench data install install-dev clean
 
+PIP := $(BIN)/python -m pip -q --disable-pip-version-check
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+	@echo "creating $(VENV) and installing election-ops (a minute or two, once)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -e .
-	touch $@
+	@$(PIP) install -e .
+	@touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -e '.[dev]'
-	touch $@ $(VENV)/.installed
+	@$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
+	@$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -52,3 +52,21 @@ def copy_district(tmp_path: Path, repo_root: Path) -> Path:
     shutil.copytree(repo_root / "scenarios", tmp_path / "scenarios")
     shutil.copytree(repo_root / "data" / "precincts", tmp_path / "data" / "precincts")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def solved_presidential(presidential_scenario: Path):
+    """The shipped presidential scenario solved for real (a few seconds), for the document tests."""
+    from election_ops.pipeline import load_inputs, solve_plan
+
+    return solve_plan(load_inputs(presidential_scenario, with_staff=True), time_limit=30)
+
+
+@pytest.fixture(scope="session")
+def written_plan(solved_presidential, tmp_path_factory) -> Path:
+    """``solved_presidential`` written as a plan folder (roster.xlsx, notices.pdf, report.html, CSVs)."""
+    from election_ops.pipeline import write_solved
+
+    out = tmp_path_factory.mktemp("written-plan") / "plan"
+    write_solved(solved_presidential, out)
+    return out

@@ -40,7 +40,7 @@ POSTS = [  # worker, site, role, shift
     ("W0005", "개표소", "count_guide", "count"),
 ]
 OUTPUTS = ["requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
-           "roster.xlsx", "summary.json"]
+           "roster.xlsx", "summary.json", "notices.pdf", "report.html"]
 COLUMNS = {
     "requirements.csv": ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"],
     "sites.csv": ["site_id", "site_kind", "name", "dong", "lon", "lat", "location_source", "serves", "entrances",

@@ -359,6 +359,7 @@ def compare(
     from .pipeline import load_inputs
     from .plan_folder import check_output_folder, folder_name, is_plan_folder, read_plan
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
+    from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
         raise UsageError("compare needs two or more scenarios or plan folders")
@@ -399,10 +400,11 @@ def compare(
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
+    write_comparison_html(out / "report.html", plans)
     _print_frame("Scenario comparison (시나리오 비교)", headline)
     if len(dongs):
         _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
-    console.print(f"wrote comparison.md and comparison.xlsx to {out}")
+    console.print(f"wrote comparison.md, comparison.xlsx and report.html to {out}")
 
 
 def _file_part(name: str) -> str:

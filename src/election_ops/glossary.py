@@ -172,6 +172,20 @@ DOCUMENT = _terms(  # headings and words the documents use
     ("page_of", "&P / &N 쪽", "page X of Y"),
     ("yes", "예", "yes"),
     ("no", "아니오", "no"),
+    # notices.pdf and report.html (docs/reports.md)
+    ("notice", "선거사무 근무 안내", "notices.pdf: a person's duty notice"),
+    ("report", "선거사무 인력 배치 보고서", "report.html of a plan"),
+    ("comparison_report", "시나리오 비교 보고서", "report.html of a comparison"),
+    ("site", "근무지", "the site of a post"),
+    ("role", "역할", "role"),
+    ("when", "근무 일시", "duty date(s) and hours"),
+    ("place", "근무 장소", "where to go"),
+    ("manager", "책임자", "the site's lead, whom a clerk reports to"),
+    ("estimated_allowance", "수당(예상)", "estimated allowance of a post"),
+    ("inquiries", "문의", "whom to call (the scenario's contact)"),
+    ("election_office", "구청 선거 담당 부서", "the district's election office: whom to call without a contact"),
+    ("unbounded_wait", "대기 해소 불가", "a wait that never clears (inf)"),
+    ("no_prediction", "예측 없음", "no wait predicted"),
 )
 
 COMPARISON = _terms(  # comparison.xlsx: the figures (comparison.side_by_side) and the columns of its tables

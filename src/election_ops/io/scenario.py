@@ -50,6 +50,8 @@ class Scenario(Frozen):
     turnout_scale: Annotated[float, Field(gt=0, le=2)] = 1.0
     covid: bool = True
     staff: Path | None = None
+    # Whom staff call about their duty (e.g. "행정지원과 선거팀 02-0000-0000"), printed on notices.pdf.
+    contact: Annotated[str, Field(max_length=200)] = ""
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0  # CP-SAT's random seed is a 32-bit integer
     weights: Weights = Weights()
     budget_krw: Annotated[int, Field(ge=0, le=10**13)] | None = None  # allowance budget; the plan says how far under or over

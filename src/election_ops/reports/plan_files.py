@@ -19,14 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..checksums import file_sha256
 from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
-from ..checksums import file_sha256
 from ..errors import InputError
 from ..io.scenario import Scenario
 from ..plan_folder import ABSENT, FROZEN, write_absent_csv, write_plan_folder, write_posts_csv
 from ..solution import Plan
+from .context import PlanContext
 from .files import save_csv
+from .html_report import write_report_html
+from .notices import write_notices_pdf
 from .roster import roster_workbook
 from .tables import requirements_frame, shifts_frame, sites_frame
 
@@ -35,7 +38,8 @@ ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "com
 SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason", "reason_code"]
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
-              "roster.xlsx", "summary.json")  # every plan has these; frozen.csv, absent.csv, waits.csv, ... may follow
+              "roster.xlsx", "summary.json", "notices.pdf", "report.html")
+# every plan has these; frozen.csv, absent.csv, waits.csv, changes.csv/xlsx may follow
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
@@ -65,6 +69,11 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
     files: dict[str, Callable[[Path], None]] = {name: functools.partial(save_csv, frame) for name, frame in csvs.items()}
     files["roster.xlsx"] = lambda path: roster_workbook(path, scenario=scenario, demand=demand, rules=rules,
                                                         workers=workers, plan=plan, waits=waits)
+    # The documents people read (contract 2): each gets the same bundle the writer has.
+    context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
+                          waits=tuple(waits), summary=summary)
+    files["notices.pdf"] = lambda path: write_notices_pdf(path, context)
+    files["report.html"] = lambda path: write_report_html(path, context)
     if frozen:
         files[FROZEN] = lambda path: write_posts_csv(path, frozen)
     if absent:
