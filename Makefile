@@ -43,6 +43,7 @@ data: install
 		--counting-site-name 금나래문화체육센터 --counting-site-dong 독산1동 \
 		--points $(SHARED)/korea/admdong_centroids_epsg5179.csv
 	$(BIN)/python scripts/derive_data.py korea --source $(SHARED)/korea --out data/korea
+	$(BIN)/python scripts/derive_admdong.py --source $(SHARED)/korea --out data/korea/admdong.csv
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -497,34 +497,13 @@ def _draw_map(folder: Path, out: Path) -> int:
                          target_min=summary.wait_target_min)
 
 
-from .cli_roster import roster_app  # the roster command group lives in its own module
+from .cli_roster import roster_app  # noqa: E402  (the roster command group lives in its own module)
+from .cli_staff import staff_app  # noqa: E402  (the sub-app imports the helpers above)
+from .cli_rules import rules_app  # noqa: E402
 
 app.add_typer(roster_app, name="roster")
-
-staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
-
-
-@staff_app.command("generate")
-@reports_errors
-def staff_generate(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
-    size: Annotated[int, typer.Option("--size", min=1, help="Number of people.")] = 1300,
-    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
-    departments: Annotated[Path, typer.Option("--departments", help="Departments file (department, kind, size).")] = Path("data/staff/departments.csv"),
-) -> None:
-    """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
-    from .pipeline import load_inputs
-    from .staffgen import generate_staff, write_staff_csv
-
-    output_file(out)
-    inputs = load_inputs(scenario or default_scenario())
-    if not departments.exists():
-        departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"
-    frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
-    write_staff_csv(frame, out)
-    console.print(f"wrote {len(frame)} people to {out}")
+app.add_typer(rules_app, name="rules")
 
 
 from .cli_district import district_app  # imported last: it uses this module's helpers

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -292,7 +292,26 @@ class Worker(Frozen):
     unavailable: tuple[str, ...] = ()  # shift ids this person cannot work
     preferred_dong: str | None = None
     preferred_site_kind: SiteKind | None = None
+    # how the home was placed: coordinates given, or a 동's or 시군구's point (then commutes are
+    # estimates; io/geocode.py); "unplaced" only when read without a district (validate)
+    home_placed_by: Literal["coordinates", "dong", "sigungu", "unplaced"] = "coordinates"
+    contact: str | None = None  # 연락처, personal data: shown in the roster, never logged
+
+    @property
+    def commute_estimate(self) -> bool:
+        return self.home_placed_by != "coordinates"
 
     @property
     def first_timer(self) -> bool:
         return not self.experience
+
+
+HOME_PLACEMENTS = ("coordinates", "dong", "sigungu")
+
+
+def home_placements(workers: tuple[Worker, ...]) -> dict[str, int]:
+    """How many homes were placed by coordinates, by a 동's point and by a 시군구's point only."""
+    counts = dict.fromkeys(HOME_PLACEMENTS, 0)
+    for w in workers:
+        counts[w.home_placed_by] = counts.get(w.home_placed_by, 0) + 1
+    return counts

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .demand import Demand, compute_demand
-from .domain import District, StaffingRules, Worker
+from .domain import District, StaffingRules, Worker, home_placements
 from .errors import InputError
 from .io.district import check_points_inside, load_district
 from .io.rules import load_rules
@@ -128,8 +128,12 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     inputs = solved.inputs
     waits = station_waits_of(solved)
     over = [w for w in worst_first(waits) if not w.meets_target]
+    estimates = {w.id for w in inputs.workers if w.commute_estimate}
     summary = {
         "cost_krw": estimated_cost(solved.demand, inputs.rules),
+        # how the pool's homes were placed; commutes from a 동's or 시군구's point are estimates
+        "homes": {**home_placements(inputs.workers),
+                  "estimated_commutes": sum(a.worker_id in estimates for a in solved.plan.assignments)},
         **cost_summary(cost_by_class(solved.demand, inputs.rules, solved.plan), inputs.scenario.budget_krw),
         "waits": {"target_min": inputs.rules.waits.target_wait_min,
                   "worst": [{"site_id": w.site_id, "worst_wait_min": w.worst_wait_min, "note": w.note}

@@ -1,7 +1,11 @@
 """Load the staff pool (인력풀): one row per person who may be assigned to a site.
 
-Personal data: no error message here ever carries a person's name; worker_id and the
-row number identify the row.
+Headers may be English (worker_id, ...) or Korean as an office writes them (사번, 성명,
+직급, 주소, ...: io/staff_columns.py). A home is given as 경도/위도 (home_lon, home_lat) or
+as an address or 동 name, placed through the national 행정동 table (io/geocode.py).
+
+Personal data: no error message here ever carries a person's name or contact; worker_id
+and the row number identify the row.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from pydantic import ValidationError
 
 from ..domain import SITE_KIND_KO, District, SiteKind, StaffKind, Worker
 from ..errors import InputError, did_you_mean
+from . import staff_columns as ko
+from .geocode import PlaceError, gazetteer, unit_of_codes
 from .tables import Column, Table, read_table
 
 KOREA_LON = (124.0, 132.0)
 KOREA_LAT = (33.0, 39.0)
 SHIFT_ID = re.compile(r"early|eday|count|early-[1-9][0-9]*")
 GRADE_TEXT = re.compile(r"([0-9]+)(?:\.0+)?\s*급?")  # 7, 7급, 7.0 (a number Excel stored as text)
-PERSONAL_COLUMNS = ("name",)
+PERSONAL_COLUMNS = ("name", "contact")
 MAX_ID = 64  # characters in a worker id
 MAX_NAME = 100  # characters in a name or a department
 SITE_KIND_NAMES = {**{k.value: k for k in SiteKind}, **{ko: k for k, ko in SITE_KIND_KO.items()}}
@@ -31,14 +37,21 @@ STAFF_COLUMNS = [
     Column("staff_kind", required=False, choices=tuple(k.value for k in StaffKind),
            hint="(일반직, 공무직 or 기간제; empty means 일반직)"),
     Column("grade", required=False, nullable=True, hint="(1-9 for 일반직, e.g. 7 or 7급; may be empty for 공무직 and 기간제)"),
-    Column("home_lon", float, hint="(WGS84 longitude of the home, about 124-132 in Korea)"),
-    Column("home_lat", float, hint="(WGS84 latitude of the home, about 33-39 in Korea)"),
+    Column("home_lon", float, required=False, nullable=True,
+           hint="(경도: WGS84 longitude of the home, about 124-132 in Korea; or give the 주소)"),
+    Column("home_lat", float, required=False, nullable=True,
+           hint="(위도: WGS84 latitude of the home, about 33-39 in Korea; or give the 주소)"),
     Column("experience", required=False, hint="(role ids held in past elections, separated by ;, e.g. manager;guide)"),
     Column("certifications", required=False, hint="(separated by ;, e.g. sorter)"),
     Column("unavailable", required=False, hint="(shift ids separated by ;: early, early-1, early-2, eday, count)"),
     Column("preferred_dong", required=False, nullable=True, hint="(a 동 of the district, e.g. 독산1동)"),
     Column("preferred_site_kind", required=False, nullable=True,
            hint="(polling, early or counting; or 투표소, 사전투표소, 개표소)"),
+    # the office's own list (the Korean template): homes as text, a contact, a note
+    Column("address", required=False, nullable=True, max_length=300,
+           hint="(주소: e.g. 서울특별시 관악구 관악로 1 (봉천동), 관악구 신림동, or 독산1동)"),
+    Column("contact", required=False, nullable=True, hint="(연락처, optional)", max_length=MAX_NAME, personal=True),
+    Column("note", required=False, nullable=True, hint="(비고: free text, not read)", personal=True),
 ]
 
 
@@ -50,11 +63,15 @@ def load_staff(path: Path, district: District | None, *, shift_ids: set[str] | N
     ``shift_ids`` (``references.shift_ids``) are the ids ``unavailable`` may name; ``None``
     checks only their form.
     """
-    table = read_table(path, STAFF_COLUMNS, key=("worker_id",), what="staff table")
+    table = read_table(path, STAFF_COLUMNS, key=("worker_id",), what="staff table", header_alias=ko.staff_column)
     if not table.rows:
         raise InputError(path, "the staff table has no rows", fix="add one row per person")
+    if not ({"address", "home_lon"} & set(table.columns)):
+        raise InputError(path, "no column gives the homes", row=1, column="address",
+                         fix="add a column '주소' (an address or 동 name) or 'home_lon' and 'home_lat' (경도, 위도)")
     dong_ids = _dong_aliases(district) if district is not None else None
-    return tuple(_worker(table, row, r, dong_ids, shift_ids) for row, r in table)
+    home_unit = unit_of_codes([d.code for d in district.dongs]) if district is not None else None
+    return tuple(_worker(table, row, r, dong_ids, shift_ids, district is not None, home_unit) for row, r in table)
 
 
 def _dong_aliases(district: District) -> dict[str, str]:
@@ -64,14 +81,17 @@ def _dong_aliases(district: District) -> dict[str, str]:
     return aliases
 
 
-def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str] | None, shift_ids: set[str] | None) -> Worker:
+def _worker(table: Table, row: int, r: dict, dong_ids: dict[str, str] | None, shift_ids: set[str] | None,
+            place: bool, home_unit: str | None) -> Worker:
+    r = {k: ko.nfc(v) if isinstance(v, str) else v for k, v in r.items()}  # a Mac's NFD 독산1동 is 독산1동
     kind = StaffKind(r["staff_kind"]) if r["staff_kind"] else StaffKind.general
     grade = _grade(table, row, r["grade"], kind)
-    _check_home(table, row, r["home_lon"], r["home_lat"])
+    lon, lat, placed_by = _home(table, row, r, place, home_unit)
     fields = {
         "id": r["worker_id"], "name": r["name"], "department": r["department"], "staff_kind": kind, "grade": grade,
-        "home_lon": r["home_lon"], "home_lat": r["home_lat"],
-        "experience": _items(r["experience"]), "certifications": _items(r["certifications"]),
+        "home_lon": lon, "home_lat": lat, "home_placed_by": placed_by, "contact": r["contact"],
+        "experience": tuple(dict.fromkeys(i for item in _items(r["experience"]) for i in ko.role_ids(item))),
+        "certifications": tuple(dict.fromkeys(ko.certification_id(i) for i in _items(r["certifications"]))),
         "unavailable": _shifts(table, row, r["unavailable"], shift_ids),
         "preferred_dong": _preferred_dong(table, row, r["preferred_dong"], dong_ids),
         "preferred_site_kind": _preferred_site_kind(table, row, r["preferred_site_kind"]),
@@ -105,6 +125,28 @@ def _grade(table: Table, row: int, text: str | None, kind: StaffKind) -> int | N
     return grade  # a grade on 공무직 or 기간제 is kept: some offices record one
 
 
+def _home(table: Table, row: int, r: dict, place: bool, home_unit: str | None) -> tuple[float, float, str]:
+    """(lon, lat, how it was placed): 경도/위도 when given, else the 주소 through the 행정동 table."""
+    lon, lat, address = r["home_lon"], r["home_lat"], r["address"]
+    if lon is not None or lat is not None:
+        if lon is None or lat is None:
+            missing = "home_lon" if lon is None else "home_lat"
+            raise table.error(row, missing, None, "only one of the home's coordinates is given",
+                              "write both 경도 and 위도 (home_lon, home_lat), or neither and the 주소")
+        _check_home(table, row, lon, lat)
+        return lon, lat, "coordinates"
+    if not address:
+        raise table.error(row, "address", None, "the home is not given",
+                          "write the 주소 (an address or a 동 name, e.g. 관악구 신림동), or 경도 and 위도")
+    try:
+        found = gazetteer().place(address, home_unit)
+    except PlaceError as exc:
+        if not place:  # read without a district (validate): the home is not needed
+            return float("nan"), float("nan"), "unplaced"
+        raise table.error(row, "address", address, f"cannot place the home: {exc.problem}", exc.fix) from None
+    return found.lon, found.lat, found.placed_by
+
+
 def _in_korea(lon: float, lat: float) -> bool:
     return KOREA_LON[0] <= lon <= KOREA_LON[1] and KOREA_LAT[0] <= lat <= KOREA_LAT[1]
 
@@ -121,13 +163,13 @@ def _check_home(table: Table, row: int, lon: float, lat: float) -> None:
 
 
 def _shifts(table: Table, row: int, text: str | None, known: set[str] | None) -> tuple[str, ...]:
-    shifts = _items(text)
+    shifts = tuple(dict.fromkeys(ko.shift_id(s) for s in _items(text)))  # 선거일 -> eday
     for shift in shifts:
         if not SHIFT_ID.fullmatch(shift) or (known is not None and shift not in known):
             close = did_you_mean(shift, known or ("early", "early-1", "early-2", "eday", "count"))
             raise table.error(row, "unavailable", shift, "unknown shift id",
                               f"{close} (shift ids are early for both early-voting days, early-1, early-2, eday "
-                              "and count, separated by ;)")
+                              "and count, separated by ;; or 사전투표, 사전1일차, 사전2일차, 선거일, 개표)")
     return shifts
 
 

@@ -53,12 +53,16 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
     row_numbers: tuple[int, ...]
+    labels: dict[str, str] | None = None  # column name -> the header as the file wrote it (e.g. grade -> 직급)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         return iter(zip(self.row_numbers, self.rows))
 
+    def label(self, column: str) -> str:
+        return (self.labels or {}).get(column, column)
+
     def error(self, row: int, column: str, value: object, problem: str, fix: str) -> InputError:
-        return InputError(self.path, problem, row=row, column=column, value=value, fix=fix)
+        return InputError(self.path, problem, row=row, column=self.label(column), value=value, fix=fix)
 
 
 def decode(path: Path, raw: bytes) -> str:
@@ -301,29 +305,39 @@ def read_table(
     what: str = "table",
     row_filter: Callable[[dict[str, str]], bool] | None = None,
     extra_columns: bool = False,
+    header_alias: Callable[[str], str | None] | None = None,
 ) -> Table:
     """Read ``path`` and check it against ``columns``; ``key`` columns must be unique together.
 
     ``extra_columns`` lets other columns through unread (a list of absentees may carry names
     and reasons); otherwise an unknown column is an error, since it is usually a typo.
+    ``header_alias`` maps a header as written (e.g. 직급) to a column name (grade), or None
+    when it knows no such header; errors then name the column as the file wrote it.
     """
     header, records = read_cells(path)
     header, records = _drop_blank_columns(path, header, records)
+    labels: dict[str, str] = {}
+    written = list(header)
+    if header_alias is not None:
+        header = [header_alias(h) or h for h in header]
+        labels = {name: text for name, text in zip(header, written) if name != text}
     known = {c.name for c in columns}
-    seen: set[str] = set()
-    for position, name in enumerate(header, start=1):
-        if LINE_BREAKS.search(name):  # a quoted header cell running over lines would quote the rows below
+    seen: dict[str, str] = {}
+    for position, (name, text) in enumerate(zip(header, written), start=1):
+        if LINE_BREAKS.search(text):  # a quoted header cell running over lines would quote the rows below
             raise InputError(path, f"header cell {position} runs over several lines", row=1, column=f"column {position}",
                              fix='write each column name on row 1 only; check for a stray quote (")')
         if name in seen:
-            raise InputError(path, f"column {quoted(name)} appears twice in the header", row=1, fix="delete one of them")
-        seen.add(name)
+            same = (f"{quoted(seen[name])} and {quoted(text)} both mean '{name}'" if seen[name] != text
+                    else f"column {quoted(name)} appears twice")
+            raise InputError(path, f"{same} in the header", row=1, fix="delete one of them")
+        seen[name] = text
         if name not in known and not extra_columns:
             close = _suggest(name, known)
             fix = f"rename it to '{close}'" if close else f"remove it; this {what} has columns: {', '.join(c.name for c in columns)}"
             # the header row may be a person's row when the file has no header: quote the cell cut short
-            raise InputError(path, f"unknown column {quoted(name)} (header position {position})", row=1,
-                             column=name if len(name) <= MAX_QUOTED_CHARS else f"column {position}", fix=fix)
+            raise InputError(path, f"unknown column {quoted(text)} (header position {position})", row=1,
+                             column=text if len(text) <= MAX_QUOTED_CHARS else f"column {position}", fix=fix)
     for col in columns:
         if col.required and col.name not in seen:
             raise InputError(
@@ -344,33 +358,34 @@ def read_table(
         row: dict[str, Any] = {}
         for col in columns:
             text = cells.get(col.name, "")
+            label = labels.get(col.name, col.name)  # the header as the file wrote it (직급 for grade)
             if text == "":
                 if col.nullable or not col.required:  # optional columns may be left blank
                     row[col.name] = None
                     continue
-                raise InputError(path, "empty cell", row=line, column=col.name, fix=f"fill in a value {col.hint}".strip())
+                raise InputError(path, "empty cell", row=line, column=label, fix=f"fill in a value {col.hint}".strip())
             shown = None if col.personal else text  # the offending value, unless it is personal data
             if len(text) > col.max_length:
                 raise InputError(path, f"the text has {len(text):,} characters, more than the {col.max_length:,} "
-                                 f"allowed in this column", row=line, column=col.name, value=shown,
+                                 f"allowed in this column", row=line, column=label, value=shown,
                                  fix=f"shorten it {col.hint}".strip())
             if LINE_BREAKS.search(text):  # never quoted: a quote opened here may have swallowed the rows below
-                raise InputError(path, "the cell holds a line break or tab", row=line, column=col.name,
+                raise InputError(path, "the cell holds a line break or tab", row=line, column=label,
                                  fix='write the value on one line; check for a stray quote (") in this row')
             try:
                 value = _convert(text, col)
             except ValueError as exc:
-                raise InputError(path, str(exc), row=line, column=col.name, value=shown,
+                raise InputError(path, str(exc), row=line, column=label, value=shown,
                                  fix=f"write a valid value {col.hint}".strip()) from None
             if col.choices is not None and value not in col.choices:
-                raise InputError(path, "not an allowed value", row=line, column=col.name, value=shown,
+                raise InputError(path, "not an allowed value", row=line, column=label, value=shown,
                                  fix=f"use one of: {', '.join(col.choices)}")
             if col.min is not None and value < col.min:
                 problem = "negative count" if col.min == 0 else f"below the minimum {col.min:g}"
-                raise InputError(path, problem, row=line, column=col.name, value=shown,
+                raise InputError(path, problem, row=line, column=label, value=shown,
                                  fix=f"write a value of at least {col.min:g} {col.hint}".strip())
             if col.max is not None and value > col.max:
-                raise InputError(path, f"above the maximum {col.max:g}", row=line, column=col.name, value=shown,
+                raise InputError(path, f"above the maximum {col.max:g}", row=line, column=label, value=shown,
                                  fix=f"write a value of at most {col.max:g} {col.hint}".strip())
             row[col.name] = value
         if key:
@@ -382,4 +397,4 @@ def read_table(
             keys[ident] = line
         rows.append(row)
         numbers.append(line)
-    return Table(path=path, columns=tuple(header), rows=tuple(rows), row_numbers=tuple(numbers))
+    return Table(path=path, columns=tuple(header), rows=tuple(rows), row_numbers=tuple(numbers), labels=labels or None)

@@ -34,7 +34,9 @@ from .roster import roster_workbook
 from .tables import requirements_frame, shifts_frame, sites_frame
 
 PLAN_REQUIREMENT_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "role_name", "load"]
-ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name"]
+# commute_estimate (last, added later): true when the home is a 동's or 시군구's point, not coordinates
+ASSIGNMENT_COLUMNS = ["worker_id", "site_id", "site_kind", "role", "shift", "commute_m", "department", "role_name",
+                      "commute_estimate"]
 SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assigned", "short", "reason", "reason_code"]
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
@@ -94,10 +96,12 @@ def plan_requirements_frame(demand: Demand, plan: Plan) -> pd.DataFrame:
 def assignments_frame(plan: Plan, demand: Demand, workers: tuple[Worker, ...]) -> pd.DataFrame:
     """One row per assignment, in the plan's order; no names (the department identifies no one)."""
     department = {w.id: w.department for w in workers}
+    estimate = {w.id: w.commute_estimate for w in workers}
     role_name = {(r.site_id, r.role, r.shift): r.role_name for r in demand.requirements}
     rows = [{"worker_id": a.worker_id, "site_id": a.site_id, "site_kind": a.site_kind, "role": a.role,
              "shift": a.shift, "commute_m": int(a.commute_m), "department": department.get(a.worker_id, ""),
-             "role_name": role_name.get((a.site_id, a.role, a.shift), "")} for a in plan.assignments]
+             "role_name": role_name.get((a.site_id, a.role, a.shift), ""),
+             "commute_estimate": _bool(estimate.get(a.worker_id, False))} for a in plan.assignments]
     return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
 
 

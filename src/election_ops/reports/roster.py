@@ -33,7 +33,7 @@ import xlsxwriter
 
 from ..costs import cost_by_class
 from ..demand import Demand
-from ..domain import SiteKind, StaffingRules, Worker
+from ..domain import SiteKind, StaffingRules, Worker, home_placements
 from ..glossary import (
     ALLOWANCE_CLASSES,
     DOCUMENT,
@@ -569,6 +569,13 @@ def _summary_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan, s
         ["통근거리 합계(m)", sum(commutes)],
     ]
     table(["항목", "값"], commute_rows, [None, fmt.int], "통근거리")
+    homes = home_placements(tuple(view.workers.values()))
+    if homes["dong"] or homes["sigungu"]:  # homes from a 주소 or 동 name: say how coarse the commutes are
+        estimated = sum(1 for a in plan.assignments if (w := view.worker(a.worker_id)) and w.commute_estimate)
+        home_rows = [["좌표(경도·위도)", homes["coordinates"]], ["동 대표점", homes["dong"]],
+                     ["시군구 대표점만", homes["sigungu"]], ["통근거리가 추정인 배치 건수", estimated]]
+        table(["거주지 위치", "인원"], home_rows, [None, fmt.int],
+              "거주지 위치 (동·시군구 대표점에서 잰 통근거리는 추정)")
 
     pool: dict[str, int] = defaultdict(int)
     for w in view.workers.values():

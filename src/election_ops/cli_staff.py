@@ -1,0 +1,61 @@
+"""``election-ops staff``: the staff pool (인력풀): a synthetic pool, or the template an office fills in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import console, default_scenario, output_file, reports_errors
+from .errors import UsageError
+
+staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
+
+
+@staff_app.command("generate")
+@reports_errors
+def staff_generate(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
+    size: Annotated[int, typer.Option("--size", min=1, help="Number of people.")] = 1300,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
+    departments: Annotated[Path, typer.Option("--departments", help="Departments file (department, kind, size).")] = Path("data/staff/departments.csv"),
+) -> None:
+    """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
+    from .pipeline import load_inputs
+    from .staffgen import generate_staff, write_staff_csv
+
+    output_file(out)
+    inputs = load_inputs(scenario or default_scenario())
+    if not departments.exists():
+        departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"
+    frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
+    write_staff_csv(frame, out)
+    console.print(f"wrote {len(frame)} people to {out}")
+
+
+@staff_app.command("template")
+@reports_errors
+def staff_template(
+    out: Annotated[Path, typer.Option("--out", help="Excel file to write, e.g. 직원명단.xlsx.")],
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Scenario whose 동 fill the 희망 동 list (default: none, free text).")] = None,
+) -> None:
+    """Write the Excel template an office fills in with its own staff list (직원명단 양식).
+
+    Korean headers, a 작성요령 sheet with examples, and lists for 직종, 직급 and 희망 근무지.
+    Homes may be addresses or 동 names; solve --staff FILE reads the filled-in file.
+    """
+    from .io.staff_template import write_staff_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out {out}: the template is an Excel file; name it .xlsx, e.g. 직원명단.xlsx")
+    output_file(out)
+    dongs: tuple[str, ...] = ()
+    if scenario is not None:
+        from .pipeline import load_inputs
+
+        dongs = tuple(d.id for d in load_inputs(scenario).district.dongs)
+    write_staff_template(out, dongs)
+    console.print(f"wrote the staff list template to {out} (sheets 직원명단, 작성요령)")
