@@ -509,6 +509,9 @@ app.add_typer(rules_app, name="rules")
 from .cli_district import district_app  # imported last: it uses this module's helpers
 
 app.add_typer(district_app, name="district")
+from .cli_country import country_app  # noqa: E402 - the command module imports this one's helpers
+
+app.add_typer(country_app, name="country")
 
 
 def run() -> None:  # pragma: no cover - console entry for python -m
