@@ -42,6 +42,7 @@ SIMPLIFY_M = 30.0
 COORD_GRID = 1e-5
 # A 동 without a polygon gets the unit's uncovered area nearest its point, or this disc around it.
 DERIVED_DISC_M = 1000.0
+MIN_DERIVED_SHARE = 0.05  # a piece smaller than this share of that disc is a sliver, not the 동's area
 
 
 def kind_of(name: str) -> str:
@@ -401,7 +402,7 @@ def derived_polygon(point, missing_points: list, outline, covered):
         free = free.intersection(cell)
     pieces = getattr(free, "geoms", [free])
     piece = next((g for g in pieces if g.contains(Point(point))), None)
-    if piece is None or piece.area < 0.2 * math.pi * DERIVED_DISC_M**2 * 0.25:
+    if piece is None or piece.area < MIN_DERIVED_SHARE * math.pi * DERIVED_DISC_M**2:
         piece = Point(point).buffer(DERIVED_DISC_M).intersection(outline)
     return piece
 

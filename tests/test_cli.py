@@ -86,7 +86,7 @@ def test_demand_without_arguments_plans_the_default_scenario():
 
 def _break_sites(root: Path) -> Path:
     sites = root / "data/precincts/geumcheon/sites.csv"
-    sites.write_text(sites.read_text(encoding="utf-8").replace(",가산동,126.880364,", ",가산9동,126.880364,", 1),
+    sites.write_text(sites.read_text(encoding="utf-8").replace(",가산동,126.884195,", ",가산9동,126.884195,", 1),
                      encoding="utf-8")
     return root / "scenarios/2022-presidential.yaml"
 

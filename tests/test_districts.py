@@ -139,3 +139,82 @@ def test_dong_without_polygon_gets_its_stations_near_its_point(tmp_path):
     points = gpd.GeoSeries(gpd.points_from_xy(mine["lon"], mine["lat"]), crs=4326).to_crs(5179)
     centre = gpd.GeoSeries(gpd.points_from_xy([row["lon"]], [row["lat"]]), crs=4326).to_crs(5179).iloc[0]
     assert max(p.distance(centre) for p in points) < 1500
+
+
+# --- the one derivation: 금천구 rebuilt through the same library code ---------------------------
+
+
+def test_geumcheon_files_rebuild_through_the_generic_builder(tmp_path, repo_root):
+    """The library that writes every unit's folder rewrites 금천구's shipped files: five byte for byte, and the
+    stations to within 2e-6 degrees (its KOSTAT points come here through data/korea's rounded lon/lat)."""
+    import geopandas as gpd
+
+    from election_ops.districts.build import CountingSite, DistrictTables, write_district_folder
+    from election_ops.districts.korea import dongs_table
+    from election_ops.geo import to_metric
+
+    src = repo_root / "data" / "precincts" / "geumcheon"
+    dongs = pd.read_csv(src / "dongs.csv", dtype={"adm_cd2": str, "nec_code": str})
+    national = dongs_table().set_index("adm_cd2").loc[dongs["adm_cd2"]]
+    xs, ys = to_metric(national["lon"].to_numpy(), national["lat"].to_numpy())
+    precincts = pd.read_csv(src / "precinct_history.csv", dtype=str)
+    precincts[["number", "registered_electors"]] = precincts[["number", "registered_electors"]].astype(int)
+    tables = DistrictTables(
+        dongs=dongs, precincts=precincts, dong_history=pd.read_csv(src / "dong_history.csv", dtype=str),
+        elections=pd.read_csv(src / "elections.csv", dtype=str), boundaries=gpd.read_file(src / "dongs.geojson"),
+        register_election="2022-03-09", points={d: (float(x), float(y)) for d, x, y in zip(dongs["dong"], xs, ys)},
+        counting=CountingSite(name="금나래문화체육센터", dong="독산1동"))
+    write_district_folder(tables, tmp_path)
+    for name in ("dongs.csv", "precinct_history.csv", "dong_history.csv", "elections.csv", "dongs.geojson"):
+        assert (tmp_path / name).read_bytes() == (src / name).read_bytes(), name
+    shipped, rebuilt = pd.read_csv(src / "sites.csv"), pd.read_csv(tmp_path / "sites.csv")
+    assert shipped.drop(columns=["lon", "lat"]).equals(rebuilt.drop(columns=["lon", "lat"]))
+    assert (shipped[["lon", "lat"]] - rebuilt[["lon", "lat"]]).abs().max().max() <= 2e-6
+
+
+# --- station placement ----------------------------------------------------------------------------
+
+
+def test_stations_spread_around_the_centre_inside_the_region():
+    from shapely.geometry import Point, box
+
+    from election_ops.districts.placement import place_stations
+
+    region = box(0, 0, 4000, 500)  # a long thin 동: a disc around the centre leaves it
+    centre = Point(3800, 250)
+    points = place_stations(region, centre, [3000, 2500, 4000, 1000, 3500])
+    assert len(points) == 5 and len(set(points)) == 5
+    assert all(region.contains(Point(p)) for p in points)
+    assert max(Point(p).distance(centre) for p in points) <= 0.5 * (region.area / 3.14159) ** 0.5 + 1
+    assert points == place_stations(region, centre, [3000, 2500, 4000, 1000, 3500])  # deterministic
+    assert place_stations(region, centre, [5000]) == [(3800.0, 250.0)]  # one precinct: at the centre
+
+
+def test_bigger_precincts_sit_further_out_on_the_spiral():
+    from shapely.geometry import Point, box
+
+    from election_ops.districts.placement import place_stations
+
+    region, centre = box(-5000, -5000, 5000, 5000), Point(0, 0)
+    even = place_stations(region, centre, [1, 1, 1, 1])
+    skewed = place_stations(region, centre, [1, 1, 1, 20])
+    assert Point(skewed[2]).distance(centre) < Point(even[2]).distance(centre)
+
+
+# --- staff generate: no silent 금천구 default ---------------------------------------------------------
+
+
+def test_staff_generate_needs_a_district(tmp_path):
+    result = runner.invoke(app, ["staff", "generate", "--out", str(tmp_path / "pool.csv")])
+    assert result.exit_code == 2
+    assert "--scenario FILE or --district UNIT" in result.output
+    assert not (tmp_path / "pool.csv").exists()
+
+
+def test_staff_generate_for_a_unit_is_sized_for_its_demand(tmp_path):
+    out = tmp_path / "pool.csv"
+    result = runner.invoke(app, ["staff", "generate", "--district", "42770", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pool = pd.read_csv(out)
+    assert 352 * 1.6 <= len(pool) <= 352 * 1.6 * 3  # 정선군 needs 352 posts
+    assert "기획예산과" in set(pool["department"]) and "주차관리과" not in set(pool["department"])

@@ -497,17 +497,15 @@ def _draw_map(folder: Path, out: Path) -> int:
                          target_min=summary.wait_target_min)
 
 
-from .cli_roster import roster_app  # noqa: E402  (the roster command group lives in its own module)
-from .cli_staff import staff_app  # noqa: E402  (the sub-app imports the helpers above)
-from .cli_rules import rules_app  # noqa: E402
+# the sub-apps import the helpers above, so they come last
+from .cli_district import district_app
+from .cli_roster import roster_app
+from .cli_rules import rules_app
+from .cli_staff import staff_app
 
 app.add_typer(roster_app, name="roster")
 app.add_typer(staff_app, name="staff")
 app.add_typer(rules_app, name="rules")
-
-
-from .cli_district import district_app  # imported last: it uses this module's helpers
-
 app.add_typer(district_app, name="district")
 from .cli_country import country_app  # noqa: E402 - the command module imports this one's helpers
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import console, default_scenario, output_file, reports_errors
+from .cli import console, output_file, reports_errors
 from .errors import UsageError
 
 staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
@@ -17,20 +17,32 @@ staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is
 @reports_errors
 def staff_generate(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
-    size: Annotated[int, typer.Option("--size", min=1, help="Number of people.")] = 1300,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario whose district the pool lives in.")] = None,
-    departments: Annotated[Path, typer.Option("--departments", help="Departments file (department, kind, size).")] = Path("data/staff/departments.csv"),
+    district: Annotated[str | None, typer.Option("--district", help="Or a count unit (code or name, as in 'district init').")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same pool.")] = 2022,
+    size: Annotated[int | None, typer.Option("--size", min=1, help="Number of people (default: sized for the district's demand).")] = None,
+    departments: Annotated[Path | None, typer.Option("--departments", help="Departments file (department, kind, size). Default: a generic set of 구청/시청/군청 divisions.")] = None,
 ) -> None:
     """Write a realistic synthetic staff pool (the real list is personal data we do not ship)."""
-    from .pipeline import load_inputs
-    from .staffgen import generate_staff, write_staff_csv
+    import tempfile
+
+    from .pipeline import load_inputs, plan_demand
+    from .staffgen import generate_sized_pool, write_generic_departments, write_staff_csv
 
     output_file(out)
-    inputs = load_inputs(scenario or default_scenario())
-    if not departments.exists():
-        departments = Path(__file__).resolve().parents[2] / "data" / "staff" / "departments.csv"
-    frame = generate_staff(inputs.district, inputs.scenario.data.boundaries, departments, seed=seed, size=size)
+    if (scenario is None) == (district is None):
+        raise UsageError("name the district the pool is for: --scenario FILE or --district UNIT (one of them)")
+    with tempfile.TemporaryDirectory() as tmp:
+        if district is not None:
+            from .districts.init import write_unit_data
+
+            scenario = write_unit_data(district, Path(tmp) / "unit")
+        if departments is None:
+            departments = Path(tmp) / "departments.csv"
+            write_generic_departments(departments)
+        inputs = load_inputs(scenario)
+        frame = generate_sized_pool(inputs.district, inputs.scenario.data.boundaries, departments,
+                                    plan_demand(inputs) if size is None else None, inputs.rules, seed=seed, size=size)
     write_staff_csv(frame, out)
     console.print(f"wrote {len(frame)} people to {out}")
 

@@ -111,15 +111,21 @@ def office_of(info: UnitInfo) -> str:
     return {"구": "구청", "군": "군청"}.get(info.sigungu[-1], "시청")
 
 
+def write_unit_data(unit: str | UnitInfo, root: Path, seed: int = 0) -> Path:
+    """The unit's district files, rules and scenario under ``root`` (no staff pool yet); the scenario path."""
+    info = unit if isinstance(unit, UnitInfo) else resolve_unit(unit)
+    write_district_folder(unit_tables(info), root / "data" / "precincts" / info.code)
+    write_text_atomic(root / "scenarios" / "rules" / RULES_SOURCE.name, _rules_text(info))
+    scenario = root / "scenarios" / SCENARIO_NAME
+    write_text_atomic(scenario, _scenario_text(info, seed))
+    return scenario
+
+
 def _write_folder(info: UnitInfo, root: Path, seed: int) -> None:
     from ..pipeline import load_inputs, plan_demand
     from ..staffgen import generate_sized_pool, write_generic_departments, write_staff_csv
 
-    write_district_folder(unit_tables(info), root / "data" / "precincts" / info.code)
-    rules = root / "scenarios" / "rules" / RULES_SOURCE.name
-    write_text_atomic(rules, _rules_text(info))
-    scenario = root / "scenarios" / SCENARIO_NAME
-    write_text_atomic(scenario, _scenario_text(info, seed))
+    scenario = write_unit_data(info, root, seed)
     departments = root / "data" / "staff" / "departments.csv"
     write_generic_departments(departments)
     inputs = load_inputs(scenario)
@@ -142,6 +148,7 @@ def _scenario_text(info: UnitInfo, seed: int) -> str:
     data = f"../data/precincts/{info.code}"
     return f"""# 제20대 대통령선거 (2022-03-09) for {info.full_name}, written by `election-ops district init {info.code}`.
 # Paths are relative to this file.
+id: 2022-presidential-{info.code}
 title: {info.full_name} 제20대 대통령선거 2022-03-09, {info.precincts} precincts (투표구)
 election:
   id: 2022-03-09-presidential
