@@ -116,10 +116,9 @@ def demand(
 ) -> None:
     """Work out how many people each site needs, per role and shift (수요 산정)."""
     from .pipeline import load_inputs, plan_demand
+    from .plan_folder import check_output_folder
     from .reports.files import write_csv
     from .reports.tables import demand_summary, requirements_frame, shifts_frame, sites_frame
-
-    from .plan_folder import check_output_folder
 
     if out is not None:
         output_folder(out)
@@ -174,7 +173,6 @@ def solve(
     Exit code 3 when some posts stay short; the roster is still written and its 미충원 sheet says why.
     """
     from .pipeline import load_inputs, solve_plan, write_solved
-
     from .plan_folder import check_output_folder, folder_name
 
     if out is not None:
@@ -263,12 +261,11 @@ def replan(
     Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
     which posts stay short). Exit code 3 when posts stay short.
     """
+    from .checksums import file_sha256
     from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
+    from .plan_folder import check_output_folder
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .checksums import file_sha256
-
-    from .plan_folder import check_output_folder
 
     if out is not None:
         output_folder(out)

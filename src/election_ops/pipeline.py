@@ -75,8 +75,8 @@ def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time
                 progress: Callable[[float, float], None] | None = None) -> Plan:
     """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep."""
     from .model.problem import FixedPostError  # the solver loads only when a roster is asked for
-    from .replan import read_posts
     from .model.solve import solve_roster
+    from .replan import read_posts
 
     s = inputs.scenario
     frozen = read_posts(freeze) if freeze is not None else ()
