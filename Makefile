@@ -9,7 +9,8 @@ OUT ?= out/2022-presidential
 
 .PHONY: run test bench data install install-dev clean
 
-PIP := $(BIN)/python -m pip -q --disable-pip-version-check
+# pip reports errors only: `make run` prints the plan, not the install.
+PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
 
 $(BIN)/python:
 	@echo "creating $(VENV) and installing election-ops (a minute or two, once)"

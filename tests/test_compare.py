@@ -128,6 +128,9 @@ def test_compare_writes_markdown_and_excel_with_a_column_per_scenario(compared):
     text = (out / "comparison.md").read_text(encoding="utf-8")
     assert "Where the layouts differ" not in text  # same stations in both
     assert "![no-covid](maps/2-no-covid.png)" in text
+    html = (out / "report.html").read_text(encoding="utf-8")  # the browser checks are in test_browser.py
+    assert html.count('class="map"') == 2 and "2022-presidential" in html and "no-covid" in html
+    assert "달라진 동이 없습니다" in html  # same stations in both
 
     book = openpyxl.load_workbook(out / "comparison.xlsx", read_only=True)
     assert book.sheetnames == ["비교", "대기시간", "역할별"]  # no 동별: no layout differs

@@ -68,6 +68,9 @@ def test_wait_notes_in_korean():
     note = wait_note_ko(meets_target=False, capacity_limited=True, worst_min=95.4, best_min=math.inf, hour="09:00",
                         stage="early_out", target_min=30)
     assert note.startswith("가장 붐비는 9시 95분 대기(관외 발급)") and "대기가 끝나지 않음" in note
+    endless = wait_note_ko(meets_target=False, capacity_limited=False, worst_min=math.inf, best_min=math.inf,
+                           hour="06:00", stage="ballot", target_min=30)
+    assert endless.startswith("가장 붐비는 6시 대기가 끝나지 않음(투표용지교부), 목표 30분 초과")
 
 
 def test_dates_and_hours_read_the_korean_way():
@@ -133,3 +136,12 @@ def test_roster_workbook_is_the_same_bytes_twice(short_plan, tmp_path):
     solved, out = short_plan
     write_solved(solved, tmp_path)
     assert (tmp_path / "roster.xlsx").read_bytes() == (out / "roster.xlsx").read_bytes()
+
+
+def test_every_role_and_shift_of_the_shipped_rules_is_in_the_glossary(repo_root):
+    from election_ops.io.rules import load_rules
+
+    for path in sorted((repo_root / "scenarios" / "rules").glob("*.yaml")):
+        rules = load_rules(path)
+        assert {r.role for r in rules.roles} <= set(glossary.ROLES), path.name
+        assert {s.id for s in rules.shifts} <= set(glossary.SHIFTS), path.name

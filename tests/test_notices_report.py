@@ -189,3 +189,17 @@ def test_shortfalls_are_listed_with_korean_reasons(ctx):
     assert "인력풀에 요건(6급 이상)을 갖춘 사람이 없음" in section
     assert "가산동 제1투표소" in section and "투표관리관" in section
     assert "staff pool" not in html
+
+
+def test_a_managers_phone_is_printed_when_the_staff_file_has_one(ctx, tmp_path):
+    """A person's ``contact`` (the staff file's 연락처 column); the notice shows the manager's."""
+    fresh = dataclasses.replace(ctx)
+    site = "가산동-1"
+    lead = next(a.worker_id for a in fresh.staff_by_site[site] if fresh.is_lead(a))
+    worker = fresh.people[lead]
+    fresh.people[lead] = worker.model_copy(update={"contact": "010-1234-5678"})
+    clerk = next(a.worker_id for a in fresh.staff_by_site[site] if not fresh.is_lead(a))
+    write_notices_pdf(tmp_path / "n.pdf", fresh)
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "n.pdf").pages]
+    page = next(t for t in pages if f"직원번호 {clerk}" in t)
+    assert f"{worker.name} ({worker.department}) · 010-1234-5678" in page.replace("\n", " ")

@@ -182,6 +182,14 @@ def test_changes_xlsx_has_names_and_changes_csv_has_none(presidential):
                   if r[header.index("빠지는 직원번호")]})
     assert set(by_id) == changed
     assert all(by_id[w] == names[w] for w in changed)
+    kinds = {r[header.index("변경")] for r in rows}
+    assert kinds and all("→" in k or k in ("신규 소집", "이동") or k.startswith("미충원") for k in kinds), kinds
+    paired = [r for r in rows if r[header.index("빠지는 직원번호")] and r[header.index("직원번호")]]
+    assert paired  # someone absent, and who takes their post, on one line
+    ws = load_workbook(new / "changes.xlsx")["변경내역"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    assert "&P / &N" in ws.oddFooter.center.text and "제20대 대통령선거" in ws.oddHeader.left.text
     sites = [r[header.index("투표소코드")] for r in rows]
     assert len(set(sites)) == len([s for k, s in enumerate(sites) if k == 0 or sites[k - 1] != s])
 

@@ -391,3 +391,18 @@ def test_a_failed_write_leaves_the_earlier_plan_intact(write, plan, tmp_path, mo
     with pytest.raises(RuntimeError, match="disk full"):
         write(target, other)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+def test_a_contact_column_when_the_staff_file_has_one(write, plan, workers, tmp_path, presidential_inputs, demand,
+                                                        input_files):
+    """연락처 shows beside 서명 on 투표소별 (and on 부서별) only when someone in the pool has a contact."""
+    with_contact = tuple(w.model_copy(update={"contact": "010-1234-5678"}) if w.id == "W0006" else w for w in workers)
+    out = tmp_path / "plan"
+    write_plan(out, scenario=presidential_inputs.scenario, demand=demand, rules=presidential_inputs.rules,
+               workers=with_contact, plan=plan, input_files=input_files)
+    book = load_workbook(out / "roster.xlsx")
+    first = site_blocks(book["투표소별"])[0]
+    columns = list(first["columns"])
+    assert columns.index("연락처") == columns.index("서명") - 1
+    assert first["posts"][0]["연락처"] == "010-1234-5678" and first["posts"][0]["직원번호"] == "W0006"
+    assert "연락처" in [c.value for c in book["부서별"][3]]  # the first department's header row

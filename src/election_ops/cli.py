@@ -18,8 +18,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__
+from . import __version__, i18n
 from .errors import ElectionOpsError, InputError, UsageError
+from .glossary import COMPARISON, SITE_KINDS, SOLVER_STATUS, ko
+from .i18n import _, translated_command
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_SHORT = 0, 1, 2, 3
 DEFAULT_SCENARIO = "2022-presidential.yaml"
@@ -56,22 +58,23 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except ElectionOpsError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            err_console.print("[bold red]" + _("error:") + f"[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:  # the disk is full, a folder turned read-only: not a bug, but not the input either
-            where = exc.filename or "an output file"
-            err_console.print(f"[bold red]error:[/] cannot write {escape(str(where))} ({escape(str(exc.strerror or exc))}); "
-                              "earlier output is left as it was", highlight=False, soft_wrap=True)
+            where = exc.filename or _("an output file")
+            message = _("cannot write {file} ({problem}); earlier output is left as it was").format(
+                file=escape(str(where)), problem=escape(str(exc.strerror or exc)))
+            err_console.print("[bold red]" + _("error:") + f"[/] {message}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_INTERNAL) from None
         except Exception as exc:  # a bug: say so plainly; the traceback only on request
             if os.environ.get("ELECTION_OPS_DEBUG"):
                 raise
             # the message is withheld: an exception's text may quote a row of the staff pool (personal data)
-            err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} in election-ops\n"
-                              "  set ELECTION_OPS_DEBUG=1 to see the details and traceback, and report it",
-                              highlight=False)
+            err_console.print("[bold red]" + _("internal error:") + "[/] "
+                              + _("{name} in election-ops\n  set ELECTION_OPS_DEBUG=1 to see the details and "
+                                  "traceback, and report it").format(name=type(exc).__name__), highlight=False)
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper
@@ -81,14 +84,16 @@ def output_folder(out: Path) -> Path:
     """Refuse, before any work, an --out folder that is a file or lies inside one."""
     for path in (out, *out.parents):
         if path.exists() and not path.is_dir():
-            raise UsageError(f"--out {out}: {path} is a file, not a folder; choose another --out")
+            raise UsageError(_("--out {out}: {path} is a file, not a folder; choose another --out").format(
+                out=out, path=path))
     return out
 
 
 def output_file(out: Path) -> Path:
     """Refuse, before any work, an --out file that is a folder or lies inside a file."""
     if out.is_dir():
-        raise UsageError(f"--out {out}: is a folder; name a file, e.g. {out / 'staff.csv'}")
+        raise UsageError(_("--out {out}: is a folder; name a file, e.g. {example}").format(
+            out=out, example=out / "staff.csv"))
     output_folder(out.parent)
     return out
 
@@ -131,22 +136,27 @@ def demand(
         write_csv(requirements_frame(result), out / "requirements.csv")
         write_csv(sites_frame(result), out / "sites.csv")
         write_csv(shifts_frame(result), out / "shifts.csv")
-        console.print(f"wrote requirements.csv, sites.csv, shifts.csv to {out}")
+        console.print(_("wrote requirements.csv, sites.csv, shifts.csv to {folder}").format(folder=out))
 
 
 def _print_demand(scenario, summary) -> None:
-    table = Table(title=f"{scenario.title or scenario.id}: staff needed (필요 인원)")
-    for name, justify in (("site kind", "left"), ("role", "left"), ("역할", "left"), ("sites", "right"), ("required", "right")):
+    korean = i18n.language() == "ko"
+    table = Table(title=_("{scenario}: staff needed (필요 인원)").format(scenario=scenario.title or scenario.id))
+    for name, justify in ((_("site kind"), "left"), (_("role"), "left"), ("역할", "left"), (_("sites"), "right"),
+                          (_("required"), "right")):
         table.add_column(name, justify=justify)
     for kind, group in summary.groupby("site_kind", sort=False):
-        for _, row in group.iterrows():
-            table.add_row(f"{kind} ({row['site_kind_ko']})", row["role"], row["role_name"], str(row["sites"]), str(row["required"]))
-        table.add_row("", "", f"[bold]{kind} total[/]", "", f"[bold]{group['required'].sum()}[/]", end_section=True)
+        kind_ko = group["site_kind_ko"].iloc[0]
+        for _i, row in group.iterrows():
+            table.add_row(kind_ko if korean else f"{kind} ({kind_ko})", row["role"], row["role_name"],
+                          f"{row['sites']:,}", f"{row['required']:,}")
+        total = _("{kind} total").format(kind=kind_ko if korean else kind)
+        table.add_row("", "", f"[bold]{total}[/]", "", f"[bold]{group['required'].sum():,}[/]", end_section=True)
     poll = summary.loc[summary["site_kind"].isin(["polling", "early"]), "required"].sum()
     count = summary.loc[summary["site_kind"] == "counting", "required"].sum()
-    table.add_row("", "", "[bold]poll (투표) = polling + early[/]", "", f"[bold]{poll}[/]")
-    table.add_row("", "", "[bold]count (개표)[/]", "", f"[bold]{count}[/]")
-    table.add_row("", "", "[bold]total (합계)[/]", "", f"[bold]{poll + count}[/]")
+    table.add_row("", "", "[bold]" + _("poll (투표) = polling + early") + "[/]", "", f"[bold]{poll:,}[/]")
+    table.add_row("", "", "[bold]" + _("count (개표)") + "[/]", "", f"[bold]{count:,}[/]")
+    table.add_row("", "", "[bold]" + _("total (합계)") + "[/]", "", f"[bold]{poll + count:,}[/]")
     console.print(table)
 
 
@@ -194,10 +204,13 @@ def _solver_status(inputs):
     """A spinner on stderr with the solver's best objective and bound as they improve."""
     from rich.status import Status
 
-    with Status(f"{inputs.scenario.id}: solving with {len(inputs.workers)} people ...", console=err_console) as status:
+    solving = _("{scenario}: solving with {people} people ...").format(scenario=inputs.scenario.id,
+                                                                        people=f"{len(inputs.workers):,}")
+    with Status(solving, console=err_console) as status:
 
         def progress(objective: float, bound: float) -> None:
-            status.update(f"{inputs.scenario.id}: best {objective:,.0f}, bound {bound:,.0f}")
+            status.update(_("{scenario}: best {objective}, bound {bound}").format(
+                scenario=inputs.scenario.id, objective=f"{objective:,.0f}", bound=f"{bound:,.0f}"))
 
         yield progress
 
@@ -205,45 +218,69 @@ def _solver_status(inputs):
 def _print_cost(scenario, demand_result, rules, plan) -> None:
     """Allowances by role class (투표관리관, 투표사무원, 개표사무원) and, when the scenario sets one, the budget."""
     from .costs import cost_by_class
-    from .glossary import ALLOWANCE_CLASSES, ko
+    from .glossary import ALLOWANCE_CLASSES
 
     classes = cost_by_class(demand_result, rules, plan)
     total = sum(c.required_krw for c in classes)
     parts = ", ".join(f"{ko(ALLOWANCE_CLASSES, c.role_class)} {c.required_krw:,}" for c in classes)
-    console.print(f"allowances: {parts}; total {total:,} KRW")
+    console.print(_("allowances: {parts}; total {total} KRW").format(parts=parts, total=f"{total:,}"))
     if scenario.budget_krw is not None:
         left = scenario.budget_krw - total
-        console.print(f"budget {scenario.budget_krw:,} KRW: " + (f"{left:,} KRW under" if left >= 0 else f"{-left:,} KRW over"))
+        within = _("{amount} KRW under") if left >= 0 else _("{amount} KRW over")
+        console.print(_("budget {budget} KRW: {within}").format(
+            budget=f"{scenario.budget_krw:,}", within=within.format(amount=f"{abs(left):,}")))
 
 
 def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None:
     from collections import Counter
 
     assigned = Counter(a.site_kind for a in plan.assignments)
-    table = Table(title=f"{scenario.title or scenario.id}: roster (배치 결과)")
-    for name in ("site kind", "required", "assigned", "short"):
-        table.add_column(name, justify="left" if name == "site kind" else "right")
+    korean = i18n.language() == "ko"
+    table = Table(title=_("{scenario}: roster (배치 결과)").format(scenario=scenario.title or scenario.id))
+    for name, justify in ((_("site kind"), "left"), (_("required"), "right"), (_("assigned"), "right"),
+                          (_("short"), "right")):
+        table.add_column(name, justify=justify)
     for kind in ("polling", "early", "counting"):
         required = sum(r.required for r in demand_result.requirements if r.site_kind.value == kind)
         if required:
-            table.add_row(kind, str(required), str(assigned[kind]), str(required - assigned[kind]))
+            table.add_row(ko(SITE_KINDS, kind) if korean else kind, f"{required:,}", f"{assigned[kind]:,}",
+                          f"{required - assigned[kind]:,}")
     total = demand_result.total()
-    table.add_row("[bold]total[/]", f"[bold]{total}[/]", f"[bold]{len(plan.assignments)}[/]",
-                  f"[bold]{total - len(plan.assignments)}[/]")
+    table.add_row("[bold]" + _("total") + "[/]", f"[bold]{total:,}[/]", f"[bold]{len(plan.assignments):,}[/]",
+                  f"[bold]{total - len(plan.assignments):,}[/]")
     console.print(table)
     commutes = [a.commute_m for a in plan.assignments]
     if commutes:
-        console.print(f"commute: mean {sum(commutes) / len(commutes):,.0f} m, max {max(commutes):,} m; "
-                      f"people placed: {len({a.worker_id for a in plan.assignments})}")
+        console.print(_("commute: mean {mean} m, max {max} m; people placed: {people}").format(
+            mean=f"{sum(commutes) / len(commutes):,.0f}", max=f"{max(commutes):,}",
+            people=len({a.worker_id for a in plan.assignments})))
     stats = plan.stats
-    console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
-                  f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if korean:  # in words an official reads, as on the roster's 요약 sheet
+        console.print(_("solver: {status} in {seconds} s, objective {objective}, gap {gap} ({variables} variables, "
+                        "{constraints} constraints)").format(
+            status=ko(SOLVER_STATUS, stats.status), seconds=f"{stats.solve_seconds:.2f}",
+            objective=f"{stats.objective:,.0f}", gap=f"{stats.gap:.2%}", variables=f"{stats.variables:,}",
+            constraints=f"{stats.constraints:,}"))
+    else:
+        console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
+                      f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if plan.shortfalls:
+        short = _("{short} post(s) short, {standby} standby post(s) empty").format(
+            short=f"{plan.short_posts:,}", standby=sum(s.short for s in plan.shortfalls if s.reserve))
+        err_console.print(f"[bold yellow]{short}[/]: " + _("see the 미충원 sheet of {roster} or shortfalls.csv").format(
+            roster=target / "roster.xlsx"))
+    console.print(_("wrote the plan to {folder}").format(folder=target))
+    _print_outputs(target)
     if rules is not None:
         _print_cost(scenario, demand_result, rules, plan)
-    if plan.shortfalls:
-        err_console.print(f"[bold yellow]{plan.short_posts} post(s) short, {sum(s.short for s in plan.shortfalls if s.reserve)} standby post(s) empty[/]: see the 미충원 sheet "
-                          f"of {target / 'roster.xlsx'} or shortfalls.csv")
-    console.print(f"wrote the plan to {target}")
+
+
+def _print_outputs(target: Path) -> None:
+    """The closing lines: where the documents to hand out are."""
+    for name, what in (("roster.xlsx", _("roster (배치표, a page per site)")), ("report.html", _("report")),
+                       ("notices.pdf", _("notices (근무 안내, a page per person)"))):
+        if (target / name).exists():
+            console.print(f"  {what}: {target / name}")
 
 
 @app.command()
@@ -272,7 +309,8 @@ def replan(
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
     if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
-        err_console.print(f"[yellow]note:[/] {escape(str(folder.staff))} changed since the plan was made; the new pool is used")
+        err_console.print("[yellow]" + _("note:") + "[/] " + _("{file} changed since the plan was made; the new pool is used").format(
+            file=escape(str(folder.staff))))
     ids = parse_absent(absent, {w.id for w in inputs.workers})
     target = check_output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"),
                                  [*inputs.input_files().values(), freeze, plan_dir,
@@ -298,8 +336,9 @@ def replan(
                                                        election=inputs.scenario.election.name)})
     _print_plan(inputs.scenario, demand_result, plan, target, inputs.rules)
     by = summary["replan"]["by_change"]
-    console.print(f"changes: {len(ids)} absent, {by['called']} newly called, {by['moved']} moved, "
-                  f"{by['released']} released; {changed} assignment(s) changed (changes.xlsx)")
+    console.print(_("changes: {absent} absent, {called} newly called, {moved} moved, {released} released; "
+                    "{changed} assignment(s) changed (changes.xlsx)").format(
+        absent=len(ids), called=by["called"], moved=by["moved"], released=by["released"], changed=changed))
     if plan.short_posts:
         raise typer.Exit(EXIT_SHORT)
 
@@ -325,18 +364,20 @@ def validate(
     for violation in report.violations:
         err_console.print(str(violation), highlight=False, markup=False)
     if report.violations:
-        err_console.print(f"[bold red]{len(report.violations)} violation(s)[/] in {escape(str(plan_dir))}")
+        count = _("{n} violation(s)").format(n=len(report.violations))
+        err_console.print(f"[bold red]{count}[/] " + _("in {folder}").format(folder=escape(str(plan_dir))))
         raise typer.Exit(EXIT_INPUT)
     standby = [s for s in report.shortfalls if s.reserve]
     if report.short_posts:
         for short in report.shortfalls:
             if not short.reserve:
                 err_console.print(f"short: {short}", highlight=False, markup=False)
-        err_console.print(f"[bold yellow]{report.short_posts} post(s) short[/] in {escape(str(plan_dir))}: every "
-                          "hard rule holds, but the plan leaves these posts empty (see shortfalls.csv)")
+        count = _("{n} post(s) short").format(n=report.short_posts)
+        err_console.print(f"[bold yellow]{count}[/] " + _("in {folder}").format(folder=escape(str(plan_dir))) + ": "
+                          + _("every hard rule holds, but the plan leaves these posts empty (see shortfalls.csv)"))
         raise typer.Exit(EXIT_SHORT)
     extra = f" ({sum(s.short for s in standby)} standby post(s) empty)" if standby else ""
-    console.print(f"{plan_dir}: every hard rule holds and every post is filled{extra}")
+    console.print(_("{folder}: every hard rule holds and every post is filled").format(folder=plan_dir) + extra)
 
 
 @app.command()
@@ -359,7 +400,7 @@ def compare(
     from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
-        raise UsageError("compare needs two or more scenarios or plan folders")
+        raise UsageError(_("compare needs two or more scenarios or plan folders"))
     output_folder(out)
     # Every argument is read and checked before anything is solved or written: a typo in the last one
     # costs nothing.
@@ -398,10 +439,14 @@ def compare(
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
     write_comparison_html(out / "report.html", plans)
-    _print_frame("Scenario comparison (시나리오 비교)", headline)
+    if i18n.language() == "ko":  # the figures' Korean names, as in comparison.xlsx
+        headline = headline.rename(index=lambda name: ko(COMPARISON, str(name)))
+        dongs = dongs.rename(columns=lambda name: ko(COMPARISON, str(name)))
+    _print_frame(_("Scenario comparison (시나리오 비교)"), headline)
     if len(dongs):
-        _print_frame(f"Where the layouts differ: {', '.join(focus)}", dongs.set_index(["dong", "plan"]))
-    console.print(f"wrote comparison.md, comparison.xlsx and report.html to {out}")
+        _print_frame(_("Where the layouts differ: {dongs}").format(dongs=", ".join(focus)),
+                     dongs.set_index(list(dongs.columns[:2])))
+    console.print(_("wrote comparison.md, comparison.xlsx and report.html to {folder}").format(folder=out))
 
 
 def _file_part(name: str) -> str:
@@ -433,7 +478,8 @@ def _solved_folder(scenario, out: Path, seed: int | None, time_limit: float | No
                            and not recorded.changed_inputs(files) and not recorded.changed_files())
             same_seed = recorded.summary.seed == (inputs.scenario.seed if seed is None else seed)
             if same_inputs and same_seed:
-                console.print(f"{inputs.scenario.id}: reusing the plan in {folder}")
+                console.print(_("{scenario}: reusing the plan in {folder}").format(scenario=inputs.scenario.id,
+                                                                                    folder=folder))
                 return folder
         except (InputError, OSError):
             pass  # an unreadable earlier plan is simply solved again
@@ -441,7 +487,9 @@ def _solved_folder(scenario, out: Path, seed: int | None, time_limit: float | No
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, progress=progress)
     write_solved(solved, folder)
-    console.print(f"{inputs.scenario.id}: solved ({solved.plan.stats.status}) into {folder}")
+    console.print(_("{scenario}: solved ({status}) into {folder}").format(
+        scenario=inputs.scenario.id, folder=folder,
+        status=ko(SOLVER_STATUS, solved.plan.stats.status) if i18n.language() == "ko" else solved.plan.stats.status))
     return folder
 
 
@@ -476,7 +524,7 @@ def map_command(
         check_output_file(out, inputs.input_files().values())
         folder = _solved_folder(inputs, out.parent, None, None)
     count = _draw_map(folder, out)
-    console.print(f"wrote {out} ({count} stations)")
+    console.print(_("wrote {file} ({count} stations)").format(file=out, count=count))
 
 
 def _draw_map(folder: Path, out: Path) -> int:
@@ -509,8 +557,8 @@ from .cli_country import country_app  # noqa: E402 - the command module imports 
 app.add_typer(country_app, name="country")
 
 
-def run() -> None:  # pragma: no cover - console entry for python -m
-    app(prog_name="election-ops")
+def run() -> None:  # pragma: no cover - the console entry (and python -m): help in the user's language
+    translated_command(app)(prog_name="election-ops")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ import typer
 
 from .cli import EXIT_SHORT, console, err_console, output_folder, reports_errors
 from .errors import UsageError
+from .i18n import _
 
 country_app = typer.Typer(help="Plan every count unit of the country (전국) and compare national runs.",
                           no_args_is_help=True)
@@ -59,7 +60,8 @@ class _Progress:
 
         self.total, self.todo = total, todo
         if total - todo:
-            err_console.print(f"{total - todo} of {total} unit(s) already planned from the same inputs: skipped")
+            err_console.print(_("{done} of {total} unit(s) already planned from the same inputs: skipped").format(
+                done=total - todo, total=total))
         self.status = Status(self._line(), console=err_console)
         self.status.start()
 
@@ -104,9 +106,10 @@ def _print_national(run, out: Path) -> None:
                        ("allowance, total (KRW)", "allowance_total_krw")):
         table.add_row(label, f"{t[key]:,}")
     console.print(table)
-    console.print(f"units: {t['units_planned']} planned, {t['units_short']} short, {t['units_failed']} failed; "
-                  f"{run.planned_now} planned now, {run.skipped} reused; {run.seconds:,.1f} s")
-    console.print(f"wrote country.csv, country.xlsx and report.html to {out}")
+    console.print(_("units: {planned} planned, {short} short, {failed} failed; {now} planned now, {reused} reused; "
+                    "{seconds} s").format(planned=t["units_planned"], short=t["units_short"], failed=t["units_failed"],
+                                          now=run.planned_now, reused=run.skipped, seconds=f"{run.seconds:,.1f}"))
+    console.print(_("wrote country.csv, country.xlsx and report.html to {folder}").format(folder=out))
 
 
 @country_app.command("compare")
@@ -122,11 +125,13 @@ def country_compare(
     output_folder(out)
     for run in (run_a, run_b):
         if out.resolve() == run.resolve():
-            raise UsageError(f"--out {out} is one of the runs being compared; write the comparison elsewhere")
+            raise UsageError(_("--out {out} is one of the runs being compared; write the comparison elsewhere").format(
+                out=out))
     table, coverage = write_comparison(out, run_a, run_b)
     row = table[table.sido == NATIONAL].iloc[0]
     console.print(f"compared {coverage['units_compared']} unit(s): posts {row['posts_total_a']:,} -> "
                   f"{row['posts_total_b']:,} ({row['posts_total_diff']:+,}), allowance "
                   f"{row['allowance_total_krw_a']:,} -> {row['allowance_total_krw_b']:,} KRW "
                   f"({row['allowance_total_krw_diff']:+,})")
-    console.print(f"wrote country_comparison.csv, country_comparison.xlsx and report.html to {out}")
+    console.print(_("wrote country_comparison.csv, country_comparison.xlsx and report.html to {folder}").format(
+        folder=out))

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from .cli import console, reports_errors
+from .i18n import _
 
 district_app = typer.Typer(help="Any of Korea's 250 count units (개표 단위): list them, start a planning folder.",
                            no_args_is_help=True)
@@ -59,6 +60,7 @@ def district_init(
 
     info = resolve_unit(unit)
     scenario = init_unit(info.code, out, seed=seed)
-    console.print(f"wrote {info.full_name} ({info.code}): {info.precincts} precincts, {info.emd} 읍면동, "
-                  f"{info.registered_electors:,} electors to {out}")
-    console.print(f"next: election-ops solve {scenario}")
+    console.print(_("wrote {name} ({code}): {precincts} precincts, {emd} 읍면동, {electors} electors to {folder}").format(
+        name=info.full_name, code=info.code, precincts=info.precincts, emd=info.emd,
+        electors=f"{info.registered_electors:,}", folder=out))
+    console.print(_("next: election-ops solve {scenario}").format(scenario=scenario))

@@ -9,6 +9,7 @@ import typer
 
 from .cli import console, output_file, reports_errors
 from .errors import UsageError
+from .i18n import _
 
 rules_app = typer.Typer(help="Work with the staffing rules (배치 기준).", no_args_is_help=True)
 
@@ -49,7 +50,7 @@ def rules_calibrate(
         valid = {k.value: k for k in SiteKind}
         unknown = [k for k in names if k not in valid]
         if unknown or not names:
-            raise UsageError(f"--kinds {kinds}: use polling, early and/or counting, comma-separated")
+            raise UsageError(_("--kinds {kinds}: use polling, early and/or counting, comma-separated").format(kinds=kinds))
         site_kinds = tuple(valid[k] for k in names)
     result = calibrate(scenario, param, target, kinds=site_kinds, lo=lo, hi=hi, by=by)
     kinds_text = "+".join(k.value for k in result.kinds)
@@ -66,6 +67,8 @@ def rules_calibrate(
                   f"{result.evaluations} demand computations)")
     if out is not None:
         if not any(a <= chosen <= b for a, b in result.hits):
-            raise UsageError(f"--value {chosen:g} does not give {result.target}; pick one inside the ranges above")
+            raise UsageError(_("--value {value} does not give {target}; pick one inside the ranges above").format(
+                value=f"{chosen:g}", target=result.target))
         write_text_atomic(out, calibrated_scenario(result, scenario, out, chosen))
-        console.print(f"wrote {out}: builds on {scenario} with {result.param} = {chosen:g}")
+        console.print(_("wrote {file}: builds on {scenario} with {param} = {value}").format(
+            file=out, scenario=scenario, param=result.param, value=f"{chosen:g}"))

@@ -9,6 +9,7 @@ import typer
 
 from .cli import console, output_file, reports_errors
 from .errors import UsageError
+from .i18n import _
 
 staff_app = typer.Typer(help="Work with the staff pool (인력풀).", no_args_is_help=True)
 
@@ -44,7 +45,7 @@ def staff_generate(
         frame = generate_sized_pool(inputs.district, inputs.scenario.data.boundaries, departments,
                                     plan_demand(inputs) if size is None else None, inputs.rules, seed=seed, size=size)
     write_staff_csv(frame, out)
-    console.print(f"wrote {len(frame)} people to {out}")
+    console.print(_("wrote {n} people to {file}").format(n=f"{len(frame):,}", file=out))
 
 
 @staff_app.command("template")
@@ -62,7 +63,7 @@ def staff_template(
     from .io.staff_template import write_staff_template
 
     if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"--out {out}: the template is an Excel file; name it .xlsx, e.g. 직원명단.xlsx")
+        raise UsageError(_("--out {out}: the template is an Excel file; name it .xlsx, e.g. 직원명단.xlsx").format(out=out))
     output_file(out)
     dongs: tuple[str, ...] = ()
     if scenario is not None:
@@ -70,4 +71,4 @@ def staff_template(
 
         dongs = tuple(d.id for d in load_inputs(scenario).district.dongs)
     write_staff_template(out, dongs)
-    console.print(f"wrote the staff list template to {out} (sheets 직원명단, 작성요령)")
+    console.print(_("wrote the staff list template to {file} (sheets 직원명단, 작성요령)").format(file=out))

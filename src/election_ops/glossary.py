@@ -144,9 +144,9 @@ WAIT_STAGES = _terms(
     ("early_out", "관외 발급", "early voting, from elsewhere (관외)"),
 )
 WAIT_NOTES = _terms(  # StationWait.note, in Korean
-    ("room", "가장 붐비는 {hour}시 {worst}분 대기({stage}), 목표 {target}분 초과: 발급대를 늘리세요(공간 여유 있음)",
+    ("room", "가장 붐비는 {hour}시 {worst}({stage}), 목표 {target}분 초과: 발급대를 늘리세요(공간 여유 있음)",
      "worst hour waits over target: staff more desks (the room has space)"),
-    ("capacity", ("가장 붐비는 {hour}시 {worst}분 대기({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
+    ("capacity", ("가장 붐비는 {hour}시 {worst}({stage}); 공간이 허용하는 발급대를 모두 운영해도 {best}: "
                   "투표소를 나누거나 더 넓은 장소로 옮기세요"),
      "worst hour waits over target even with every desk the room holds: split the station or a bigger room"),
     ("no_end", "대기가 끝나지 않음", "the line never clears"),
@@ -283,7 +283,7 @@ def wait_note_ko(*, meets_target: bool, capacity_limited: bool, worst_min: float
     def minutes(x: float) -> str:
         return ko(WAIT_NOTES, "no_end") if math.isinf(x) else f"{x:,.0f}분 대기"
 
-    args = {"hour": hour.split(":")[0].lstrip("0") or "0", "worst": "끝없이" if math.isinf(worst_min) else f"{worst_min:,.0f}",
+    args = {"hour": hour.split(":")[0].lstrip("0") or "0", "worst": minutes(worst_min),
             "stage": ko(WAIT_STAGES, stage), "target": f"{target_min:g}", "best": minutes(best_min)}
     return ko(WAIT_NOTES, "capacity" if capacity_limited else "room").format_map(_Args(args))
 

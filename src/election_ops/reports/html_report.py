@@ -183,6 +183,11 @@ def _json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _site_name(ctx: PlanContext, site_id: str) -> str:
+    site = ctx.sites.get(site_id)
+    return site.name if site else site_id
+
+
 def _card(value: str, label: str, tone: str = "") -> str:
     return f'<div class="card {tone}"><b>{escape(value)}</b><span>{escape(label)}</span></div>'
 
@@ -200,7 +205,7 @@ def _cards(ctx: PlanContext, ranked: list, target: float) -> str:
         _card(f"{len({a.worker_id for a in plan.assignments}):,}명", "근무자 수"),
         _card(f"{kinds.get('polling', 0):,} / {kinds.get('early', 0):,}", "투표소 / 사전투표소"),
         _card(minutes_ko(ranked[0].worst_wait_min) if ranked else "-",
-              f"가장 긴 예상 대기 ({ranked[0].site_id})" if ranked else "가장 긴 예상 대기",
+              f"가장 긴 예상 대기 ({_site_name(ctx, ranked[0].site_id)})" if ranked else "가장 긴 예상 대기",
               "bad" if over else "good"),
         _card(f"{len(over):,}곳", f"대기 목표 {target:g}분 초과", "bad" if over else "good"),
         _card(f"{sum(commutes) / len(commutes):,.0f}m" if commutes else "-", "평균 통근거리"),
@@ -223,8 +228,8 @@ def _chart_section(ctx: PlanContext, ranked: list, target: float) -> str:
     if not worst:
         return ""
     hours = [ctx.rules.waits.hour_label(k) for k in range(max(len(w.hourly_min) for w in worst))]
-    series = [Series(f"{ctx.sites[w.site_id].name if w.site_id in ctx.sites else w.site_id} "
-                     f"({minutes_ko(w.worst_wait_min)})", tuple(w.hourly_min)) for w in worst]
+    series = [Series(f"{_site_name(ctx, w.site_id)} ({minutes_ko(w.worst_wait_min)})", tuple(w.hourly_min))
+              for w in worst]
     return (f"<section><h2>시간대별 예상 대기: 대기가 가장 긴 {len(worst)}곳</h2>"
             f"{wait_chart_svg(series, hours, target=target)}</section>")
 

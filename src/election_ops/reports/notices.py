@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from .context import REPORT_BEFORE_MIN, TERMS, PlanContext, date_ko, kind_ko, place_text, reporting_time, when_text, won
+from .roster import contact_of
 
 KST = timezone(timedelta(hours=9))
 FAMILY = "NanumGothic"
@@ -134,6 +135,9 @@ def _post_table(pdf, ctx: PlanContext, post, width: float, caption: str) -> None
     elif managers:
         lead = next(p for p in ctx.staff_by_site[post.site_id] if p.worker_id == managers[0])
         manager = f"{ctx.role_name(lead)} {ctx.name(managers[0])} ({ctx.department(managers[0])})"
+        phone = contact_of(ctx.people.get(managers[0]))  # when the staff file has a contact column
+        if phone:
+            manager += f" · {phone}"
     else:
         manager = TERMS["election_office"]
     rows = [

@@ -249,9 +249,11 @@ def _cell(ws, widths: _Widths | None, row: int, col: int, value: object, fmt=Non
 
     A whole float (799.0) is written as the integer it is, with a thousands separator when no format is given.
     """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         ws.write_blank(row, col, None, fmt)
         return
+    if isinstance(value, float) and math.isinf(value):
+        value = "끝없음"  # a wait that never ends (a stage without a server)
     if isinstance(value, bool):
         value = ko(DOCUMENT, "yes") if value else ko(DOCUMENT, "no")
     if isinstance(value, float) and value.is_integer() and fmt is None:
@@ -550,14 +552,14 @@ def _summary_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan, s
         worst = sorted(waits, key=lambda w: (-w.worst_wait_min, w.site_id))[:WORST_WAITS_SHOWN]
         wait_rows = [[view.site_name(w.site_id), KIND_SHORT.get(str(w.site_kind), str(w.site_kind)),
                       round(w.voters), w.expected_wait_min, w.worst_wait_min, w.worst_hour,
-                      w.meets_target, w.capacity_limited,
+                      w.meets_target, w.capacity_limited, w.site_id,
                       wait_note_ko(meets_target=w.meets_target, capacity_limited=w.capacity_limited,
                                    worst_min=w.worst_wait_min, best_min=w.best_worst_wait_min, hour=w.worst_hour,
-                                   stage=w.bottleneck, target_min=w.target_wait_min), w.site_id]
+                                   stage=w.bottleneck, target_min=w.target_wait_min)]
                      for w in worst]
         target = worst[0].target_wait_min if worst else 30
         table(["투표소", "구분", "예상 투표자", "평균 대기(분)", "최대 대기(분)", "최대 시간대",
-               f"{target:g}분 이내", "공간 한계", "비고", "투표소코드"], wait_rows,
+               f"{target:g}분 이내", "공간 한계", "투표소코드", "비고"], wait_rows,
               [None, None, fmt.int, fmt.float, fmt.float, None, None, None, None, None],
               f"예상 대기시간 상위 {len(wait_rows)}개 투표소 (목표 {target:g}분)")
 
