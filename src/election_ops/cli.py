@@ -255,15 +255,20 @@ def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None
             mean=f"{sum(commutes) / len(commutes):,.0f}", max=f"{max(commutes):,}",
             people=len({a.worker_id for a in plan.assignments})))
     stats = plan.stats
+    gap = _("unknown") if stats.gap != stats.gap else f"{stats.gap:.2%}"  # NaN: the solver gave no bound
     if korean:  # in words an official reads, as on the roster's 요약 sheet
         console.print(_("solver: {status} in {seconds} s, objective {objective}, gap {gap} ({variables} variables, "
                         "{constraints} constraints)").format(
             status=ko(SOLVER_STATUS, stats.status), seconds=f"{stats.solve_seconds:.2f}",
-            objective=f"{stats.objective:,.0f}", gap=f"{stats.gap:.2%}", variables=f"{stats.variables:,}",
+            objective=f"{stats.objective:,.0f}", gap=gap, variables=f"{stats.variables:,}",
             constraints=f"{stats.constraints:,}"))
     else:
         console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
-                      f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+                      f"gap {gap} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if stats.status == "UNKNOWN":
+        err_console.print("[yellow]" + _("note:") + "[/] " + _(
+            "the solver stopped before improving on its starting roster (the station-by-station baseline); "
+            "raise --time-limit for a better plan"))
     if plan.shortfalls:
         short = _("{short} post(s) short, {standby} standby post(s) empty").format(
             short=f"{plan.short_posts:,}", standby=sum(s.short for s in plan.shortfalls if s.reserve))
@@ -299,7 +304,7 @@ def replan(
     which posts stay short). Exit code 3 when posts stay short.
     """
     from .checksums import file_sha256
-    from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
+    from .pipeline import load_inputs, solve_plan, write_solved
     from .plan_folder import check_output_folder
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
@@ -317,11 +322,10 @@ def replan(
                                   Path(absent) if Path(absent).is_file() else None])
     # people absent in the plan being changed stay absent (a replan of a replan)
     still_absent = tuple(dict.fromkeys((*folder.absent, *ids)))
-    inputs = mark_absent(inputs, still_absent, tuple(s.id for s in plan_demand(inputs).shifts))
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
-                            progress=progress)
-    demand_result, plan = solved.demand, solved.plan
+                            absent=still_absent, progress=progress)
+    inputs, demand_result, plan = solved.inputs, solved.demand, solved.plan
     changes = plan_changes(folder.posts, plan, ids)
     frame = changes_frame(changes, plan, inputs.workers)
     changed = changed_assignments(folder.posts, plan)
@@ -393,7 +397,15 @@ def compare(
     A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
     folder is read as it is.
     """
-    from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
+    from .comparison import (
+        changed_dongs,
+        dong_table,
+        plan_is_short,
+        read_plan_files,
+        role_table,
+        side_by_side,
+        worst_stations,
+    )
     from .pipeline import load_inputs
     from .plan_folder import check_output_folder, folder_name, is_plan_folder, read_plan
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
@@ -447,6 +459,8 @@ def compare(
         _print_frame(_("Where the layouts differ: {dongs}").format(dongs=", ".join(focus)),
                      dongs.set_index(list(dongs.columns[:2])))
     console.print(_("wrote comparison.md, comparison.xlsx and report.html to {folder}").format(folder=out))
+    if any(plan_is_short(p) for p in plans):  # the plans' own code: a short plan is shown, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _file_part(name: str) -> str:
@@ -525,6 +539,10 @@ def map_command(
         folder = _solved_folder(inputs, out.parent, None, None)
     count = _draw_map(folder, out)
     console.print(_("wrote {file} ({count} stations)").format(file=out, count=count))
+    from .comparison import plan_is_short, read_plan_files
+
+    if plan_is_short(read_plan_files(folder)):  # the plan's own code: drawn, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _draw_map(folder: Path, out: Path) -> int:
@@ -543,10 +561,10 @@ def _draw_map(folder: Path, out: Path) -> int:
 
 
 # the sub-apps import the helpers above, so they come last
-from .cli_district import district_app
-from .cli_roster import roster_app
-from .cli_rules import rules_app
-from .cli_staff import staff_app
+from .cli_district import district_app  # noqa: E402
+from .cli_roster import roster_app  # noqa: E402
+from .cli_rules import rules_app  # noqa: E402
+from .cli_staff import staff_app  # noqa: E402
 
 app.add_typer(roster_app, name="roster")
 app.add_typer(staff_app, name="staff")

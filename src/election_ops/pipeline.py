@@ -73,21 +73,35 @@ def plan_demand(inputs: Inputs) -> Demand:
 def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time_limit: float | None = None,
                 previous: tuple = (), freeze: Path | None = None,
                 progress: Callable[[float, float], None] | None = None) -> Plan:
-    """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep."""
+    """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep.
+
+    Pinned posts are checked before solving (model/precheck.py): one that no roster could keep is an
+    input error naming the file, row and conflict, never an empty plan.
+    """
+    from .model.precheck import FixedPostConflict, ObjectiveRangeError, check_fixed_posts
     from .model.problem import FixedPostError  # the solver loads only when a roster is asked for
     from .model.solve import solve_roster
-    from .replan import read_posts
+    from .replan import read_posts_with_rows
 
     s = inputs.scenario
-    frozen = read_posts(freeze) if freeze is not None else ()
+    frozen, rows = read_posts_with_rows(freeze) if freeze is not None else ((), ())
+    try:
+        check_fixed_posts(frozen, demand, inputs.rules, inputs.workers)
+    except FixedPostConflict as exc:
+        raise InputError(freeze, exc.problem, row=rows[exc.index], column=exc.column, value=exc.value,
+                         fix=exc.fix) from None
     try:
         return solve_roster(demand, inputs.rules, inputs.workers, s.weights,
                             time_limit=time_limit if time_limit is not None else s.time_limit,
                             seed=s.seed if seed is None else seed, previous=previous, frozen=frozen,
                             progress=progress)
-    except FixedPostError as exc:
+    except FixedPostError as exc:  # a backstop: the check above names these first
         raise InputError(freeze, exc.problem, column="worker_id", value=exc.post.worker_id,
                          fix=f"remove or correct the post {exc.post.site_id}/{exc.post.role}/{exc.post.shift}") from None
+    except ObjectiveRangeError as exc:
+        raise InputError(s.path, str(exc), column=f"weights.{exc.term}",
+                         fix="lower that weight (and check the scenario's numbers: turnout_scale, ballots_per_voter)"
+                         ) from None
 
 
 def mark_absent(inputs: Inputs, absent: tuple[str, ...], shifts: tuple[str, ...]) -> Inputs:
@@ -106,9 +120,12 @@ class Solved:
 
 
 def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
-               freeze: Path | None = None, previous: tuple = (),
+               freeze: Path | None = None, previous: tuple = (), absent: tuple[str, ...] = (),
                progress: Callable[[float, float], None] | None = None) -> Solved:
+    """Demand (once) and the roster; ``absent`` people (a replan) are unavailable on every shift of that demand."""
     demand = plan_demand(inputs)
+    if absent:
+        inputs = mark_absent(inputs, absent, tuple(s.id for s in demand.shifts))
     plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
                        progress=progress)
     return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed, freeze=freeze)

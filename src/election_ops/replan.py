@@ -15,10 +15,9 @@ from pathlib import Path
 
 from .errors import InputError, did_you_mean
 from .io.tables import Column, read_table
-from .model.problem import FixedPost
 from .plan_folder import read_plan
 from .safe_write import restore
-from .solution import Assignment, Plan
+from .solution import Assignment, FixedPost, Plan
 
 POST_COLUMNS = [Column("worker_id"), Column("site_id"), Column("role"), Column("shift")]
 
@@ -46,10 +45,16 @@ def read_plan_folder(plan_dir: Path) -> PlanFolder:
 
 def read_posts(path: Path) -> tuple[FixedPost, ...]:
     """Posts from a CSV/xlsx with worker_id, site_id, role, shift (a --freeze list)."""
+    return read_posts_with_rows(path)[0]
+
+
+def read_posts_with_rows(path: Path) -> tuple[tuple[FixedPost, ...], tuple[int, ...]]:
+    """``read_posts`` and the spreadsheet row of each post, so a check can name the row."""
     table = read_table(path, POST_COLUMNS, key=("worker_id", "site_id", "role", "shift"), what="list of posts",
                        extra_columns=True)
-    return tuple(FixedPost(worker_id=restore(r["worker_id"]), site_id=restore(r["site_id"]), role=restore(r["role"]),
-                           shift=restore(r["shift"])) for r in table.rows)
+    posts = tuple(FixedPost(worker_id=restore(r["worker_id"]), site_id=restore(r["site_id"]), role=restore(r["role"]),
+                            shift=restore(r["shift"])) for r in table.rows)
+    return posts, table.row_numbers
 
 
 def parse_absent(value: str, known_ids: set[str]) -> tuple[str, ...]:
