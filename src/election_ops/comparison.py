@@ -7,14 +7,13 @@ five scenarios costs five solves at most, and none for folders already solved.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .plan_folder import read_plan
 from .waits.station import UNBOUNDED_KO
 
 SITE_KINDS = ("polling", "early", "counting")
@@ -33,23 +32,10 @@ class PlanFiles:
 
 
 def read_plan_files(folder: Path, name: str | None = None) -> PlanFiles:
-    summary_path = folder / "summary.json"
-    if not summary_path.exists():
-        raise InputError(folder, "not a plan folder (no summary.json)", fix="name a folder written by 'solve'")
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InputError(summary_path, "not valid JSON", fix="solve the scenario again") from None
-    tables = {}
-    for table in ("sites", "requirements"):
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            raise InputError(path, "missing from the plan folder", fix="solve the scenario again")
-        tables[table] = pd.read_csv(path, dtype={"site_id": str})
-    waits_path = folder / "waits.csv"
-    waits = pd.read_csv(waits_path, dtype={"site_id": str}) if waits_path.exists() else None
-    return PlanFiles(name=name or summary.get("scenario", {}).get("id", folder.name), folder=folder, summary=summary,
-                     sites=tables["sites"], requirements=tables["requirements"], waits=waits)
+    plan = read_plan(folder)
+    waits = plan.frame("waits.csv") if plan.has("waits.csv") else None
+    return PlanFiles(name=name or plan.summary.scenario_id, folder=folder, summary=plan.summary.raw,
+                     sites=plan.frame("sites.csv"), requirements=plan.frame("requirements.csv"), waits=waits)
 
 
 def minutes(value: object) -> float | str | None:

@@ -116,6 +116,7 @@ class Solved:
     demand: Demand
     plan: Plan
     seed: int | None = None  # the solver seed when given instead of the scenario's (--seed)
+    freeze: Path | None = None  # the --freeze file: its posts are recorded in the plan (frozen.csv)
 
 
 def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
@@ -127,12 +128,15 @@ def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | N
         inputs = mark_absent(inputs, absent, tuple(s.id for s in demand.shifts))
     plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
                        progress=progress)
-    return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed)
+    return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed, freeze=freeze)
 
 
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
-                 extra_files: dict | None = None) -> None:
-    """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost)."""
+                 extra_files: dict | None = None, absent: tuple[str, ...] = ()) -> None:
+    """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost).
+
+    ``absent``: a replan's absent people, recorded so ``validate`` can check they hold nothing.
+    """
     from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
     from .reports.plan_files import write_plan
@@ -158,9 +162,16 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     frame = pd.DataFrame([w.row() for w in waits], columns=list(WAITS_COLUMNS))
     files = {"waits.csv": lambda tmp: save_csv(frame, tmp), **(extra_files or {})}
     scenario = inputs.scenario if solved.seed is None else inputs.scenario.model_copy(update={"seed": solved.seed})
+    input_files = inputs.input_files()
+    frozen = ()
+    if solved.freeze is not None:
+        from .replan import read_posts
+
+        input_files["freeze"] = solved.freeze
+        frozen = read_posts(solved.freeze)
     write_plan(out, scenario=scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
-               plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=files,
-               waits=waits)
+               plan=solved.plan, input_files=input_files, extra_summary=summary, extra_files=files,
+               waits=waits, frozen=frozen, absent=absent)
 
 
 def station_waits_of(solved: Solved):
