@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+ and make:
 #   make run   - create .venv if missing, install, plan the default scenario
-#   make test  - the same with the dev extras, then run the tests
+#   make test  - the same with the dev extras, then ruff and the tests
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -32,6 +32,7 @@ run: install
 	@$(BIN)/election-ops solve $(SCENARIO) --out $(OUT)
 
 test: install-dev
+	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/python -m pytest
 
 bench: install-dev

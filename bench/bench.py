@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench.py --quick              # the two real elections only
     .venv/bin/python bench/bench.py --sweep              # + CP-SAT parameter alternatives on the real elections
     .venv/bin/python bench/bench.py --json out.json      # the figures as JSON too
+    .venv/bin/python bench/bench.py --pools              # + pools of 1,300 to 200,000 people (bench/pools.py)
 
 Each instance's ``Problem`` and ``LinearModel`` are built once; CP-SAT (``solve_cpsat`` with
 the tuned defaults), HiGHS (``bench/highs_model.solve_highs``, 2 threads) and the greedy
@@ -37,16 +38,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))  # highs_model sits beside this file
 
-from highs_model import solve_highs  # noqa: E402
+from highs_model import solve_highs
+from pools import POOL_SIZES, measure, print_pools
 
-from election_ops.demand import Demand  # noqa: E402
-from election_ops.domain import Weights, Worker  # noqa: E402
-from election_ops.model.cpsat import TUNED_PARAMETERS, SolverResult, solve_cpsat  # noqa: E402
-from election_ops.model.formulation import Formulation, formulate  # noqa: E402
-from election_ops.model.greedy import greedy_assign  # noqa: E402
-from election_ops.model.problem import Problem, build_problem  # noqa: E402
-from election_ops.model.scoring import score  # noqa: E402
-from election_ops.pipeline import load_inputs, plan_demand  # noqa: E402
+from election_ops.demand import Demand
+from election_ops.domain import Weights, Worker
+from election_ops.model.cpsat import TUNED_PARAMETERS, SolverResult, solve_cpsat
+from election_ops.model.formulation import Formulation, formulate
+from election_ops.model.greedy import greedy_assign
+from election_ops.model.problem import Problem, build_problem
+from election_ops.model.scoring import score
+from election_ops.pipeline import load_inputs, plan_demand
 
 SCENARIOS = {"2022-presidential": "scenarios/2022-presidential.yaml", "2022-local": "scenarios/2022-local.yaml"}
 TILES = (2, 4)
@@ -110,7 +112,7 @@ def tile(base: Instance, k: int) -> Instance:
     for n in range(1, k + 1):
         suffix, shift = ("" if n == 1 else f"#{n}"), (n - 1) * step
 
-        def sfx(value: str | None) -> str | None:
+        def sfx(value: str | None, suffix: str = suffix) -> str | None:
             return None if value is None else value + suffix
 
         for s in demand.sites:
@@ -250,9 +252,9 @@ REPLAN_ABSENT_SHARE, REPLAN_SEED = 0.10, 2022
 def run_replan(inst: Instance, time_limit: float) -> dict:
     """Solve, drop a seeded 10 % of the people placed, replan: time and how many posts changed."""
     from election_ops.model.problem import FixedPost
+    from election_ops.model.solve import solve_roster
     from election_ops.overlays import mark_unavailable
     from election_ops.replan import changed_assignments
-    from election_ops.model.solve import solve_roster
 
     plan = solve_roster(inst.demand, inst.rules, inst.workers, inst.weights, time_limit=time_limit)
     placed = sorted({a.worker_id for a in plan.assignments})
@@ -305,7 +307,7 @@ def _pct(value) -> str:
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
@@ -365,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve (default 60)")
     parser.add_argument("--sweep", action="store_true", help="also measure CP-SAT parameter alternatives")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file too")
+    parser.add_argument("--pools", nargs="*", type=int, metavar="SIZE",
+                        help=f"also plan 2022 presidential with seeded pools of these sizes (default "
+                             f"{', '.join(f'{n:,}' for n in POOL_SIZES)}), each in its own subprocess")
+    parser.add_argument("--pools-only", action="store_true", help="only the pool sizes")
     args = parser.parse_args(argv)
 
     info = machine()
@@ -374,6 +380,14 @@ def main(argv: list[str] | None = None) -> int:
           f"time limit {args.time_limit:g} s per solve", flush=True)
 
     started = time.perf_counter()
+    pools = []
+    if args.pools is not None or args.pools_only:
+        pools = [measure(size) for size in (args.pools or POOL_SIZES)]
+        print_pools(pools)
+    if args.pools_only:
+        if args.json:
+            args.json.write_text(json.dumps(_plain({"machine": info, "pools": pools}), ensure_ascii=False, indent=2))
+        return 0
     real = real_instances()
     instances = list(real.values())
     if not args.quick:
@@ -394,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(_plain({"machine": info, "time_limit": args.time_limit,
-                                         "tuned_parameters": TUNED_PARAMETERS, "instances": rows, "replans": replans, "sweep": sweep,
+                                         "tuned_parameters": TUNED_PARAMETERS, "instances": rows, "replans": replans, "sweep": sweep, "pools": pools,
                                          "peak_rss_mib": peak_mb, "total_seconds": total}),
                                         ensure_ascii=False, indent=2, default=str))
     return 0

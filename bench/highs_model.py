@@ -35,7 +35,7 @@ def solve_highs(lm: LinearModel, *, time_limit: float, threads: int = 2) -> Solv
     status = h.getModelStatus()
     info = h.getInfo()
     name = {highspy.HighsModelStatus.kOptimal: "OPTIMAL"}.get(status, h.modelStatusToString(status))
-    values = [int(round(v)) for v in h.getSolution().col_value] if info.primal_solution_status else []
+    values = [round(v) for v in h.getSolution().col_value] if info.primal_solution_status else []
     if values and name != "OPTIMAL":
         name = "FEASIBLE"
     return SolverResult(status=name, values=values, objective=info.objective_function_value if values else math.nan,

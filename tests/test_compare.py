@@ -114,9 +114,10 @@ def test_compare_writes_markdown_and_excel_with_a_column_per_scenario(compared):
     assert "2022-presidential: solved (OPTIMAL)" in flat(compared.output)
     assert "no-covid: solved (OPTIMAL)" in flat(compared.output)
     assert (out / "comparison.md").stat().st_size > 0 and (out / "comparison.xlsx").stat().st_size > 0
-    for plan in ("2022-presidential", "no-covid"):
+    for k, plan in enumerate(("2022-presidential", "no-covid"), start=1):
         assert all((out / plan / name).exists() for name in PLAN_FILES), plan
-        assert (out / plan / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert not (out / plan / "map.png").exists()  # a plan folder holds the plan's files only
+        assert (out / "maps" / f"{k}-{plan}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     tables = markdown_tables((out / "comparison.md").read_text(encoding="utf-8"))
     assert tables[0][0] == ["figure", "2022-presidential", "no-covid"]
@@ -126,7 +127,7 @@ def test_compare_writes_markdown_and_excel_with_a_column_per_scenario(compared):
     assert "polling / covid_screening" in [row[0] for row in roles]
     text = (out / "comparison.md").read_text(encoding="utf-8")
     assert "Where the layouts differ" not in text  # same stations in both
-    assert "![no-covid](no-covid/map.png)" in text
+    assert "![no-covid](maps/2-no-covid.png)" in text
     html = (out / "report.html").read_text(encoding="utf-8")  # the browser checks are in test_browser.py
     assert html.count('class="map"') == 2 and "2022-presidential" in html and "no-covid" in html
     assert "달라진 동이 없습니다" in html  # same stations in both
@@ -254,7 +255,8 @@ def test_plan_folders_are_read_as_they_are(compared, tmp_path):
     assert [mtimes(f) for f in folders] == before
     assert headline(out) == headline(compared.out)
     text = (out / "comparison.md").read_text(encoding="utf-8")
-    assert f"![no-covid]({(compared.out / 'no-covid' / 'map.png').resolve()})" in text  # a map outside --out
+    assert "![no-covid](maps/2-no-covid.png)" in text  # the map under --out, never in the folder given
+    assert not (compared.out / "no-covid" / "map.png").exists()
 
 
 def test_a_plan_folder_and_a_scenario_mix(compared, tmp_path):

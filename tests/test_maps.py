@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from election_ops.cli import app
 from election_ops.comparison import read_plan_files
-from election_ops.reports.maps import KIND_KO, draw_plan_map
+from election_ops.reports.maps import KIND_KO, UNKNOWN_COLOUR, draw_plan_map
 
 matplotlib.use("Agg")
 
@@ -126,14 +126,17 @@ def test_stations_are_coloured_by_their_worst_wait(maps, tmp_path, kept_open):
     assert [label for label in labels if label.startswith("독산1동-3 ")] == ["독산1동-3 20분"]
 
 
-def test_map_without_waits_draws_every_station_in_the_no_wait_colour(maps, tmp_path, kept_open):
+def test_map_without_waits_draws_every_station_in_the_no_prediction_colour(maps, tmp_path, kept_open):
     folder = tmp_path / "plan"
     shutil.copytree(maps["2022-presidential-60"].parent / "2022-presidential-60", folder)
     (folder / "waits.csv").unlink()
     count, figure = draw(folder, tmp_path / "map.png", kept_open, without_waits=True)
-    colours = station_colours(figure)
+    assert station_colours(figure) == []  # no station in a wait colour: without a prediction, none is green
+    unknown = [c for c in figure.axes[0].collections if c.get_label().endswith("예측 없음")]
+    colours = {tuple(rgba) for c in unknown for rgba in c.get_facecolors()}
     labels = [t.get_text() for t in figure.axes[0].texts]
-    assert count == 70 and colours == [NO_WAIT] * 70
+    assert count == 70 == sum(len(c.get_offsets()) for c in unknown)
+    assert colours == {to_rgba(UNKNOWN_COLOUR)}
     assert not any(label.endswith("분") for label in labels)  # no station labelled with a wait
     assert_png(tmp_path / "map.png")
 

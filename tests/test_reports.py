@@ -406,3 +406,15 @@ def test_a_contact_column_when_the_staff_file_has_one(write, plan, workers, tmp_
     assert columns.index("연락처") == columns.index("서명") - 1
     assert first["posts"][0]["연락처"] == "010-1234-5678" and first["posts"][0]["직원번호"] == "W0006"
     assert "연락처" in [c.value for c in book["부서별"][3]]  # the first department's header row
+
+
+def test_a_city_wide_pool_lists_only_the_people_placed(write, plan, tmp_path, monkeypatch):
+    """Past UNPLACED_LISTED_MAX people the 개인별 sheet lists the people placed and counts the rest in one row."""
+    from election_ops.reports import roster
+
+    monkeypatch.setattr(roster, "UNPLACED_LISTED_MAX", 2)
+    book = load_workbook(write(tmp_path / "plan", plan) / "roster.xlsx")
+    rows = list(book["개인별"].iter_rows(min_row=2, values_only=True))
+    placed = {a.worker_id for a in plan.assignments}
+    assert {r[0] for r in rows[:-1]} == placed
+    assert rows[-1][1] == f"미배치 {len(PEOPLE) - len(placed)}명 생략"

@@ -120,7 +120,9 @@ class PlanDir:
                                              "department", "role_name"],
              [{"worker_id": w, "site_id": s, "site_kind": KIND.get(s, "polling"), "role": r, "shift": sh,
                "commute_m": 1000, "department": "", "role_name": r} for w, s, r, sh in self.assignments])
+        short = sum(r["required"] - r["assigned"] for r in self.requirements() if r["required"] > r["assigned"])
         summary = {"status": "OPTIMAL", "limits": {"max_posts_per_worker": self.max_posts},
+                   "shortfall_count": short, "standby_empty": 0,
                    "inputs": {"staff": {"path": str(self.staff_path),
                                         "sha256": hashlib.sha256(self.staff_path.read_bytes()).hexdigest()}}}
         (self.out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")

@@ -121,12 +121,15 @@ def demand(
 ) -> None:
     """Work out how many people each site needs, per role and shift (수요 산정)."""
     from .pipeline import load_inputs, plan_demand
+    from .plan_folder import check_output_folder
     from .reports.files import write_csv
     from .reports.tables import demand_summary, requirements_frame, shifts_frame, sites_frame
 
     if out is not None:
         output_folder(out)
     inputs = load_inputs(scenario or default_scenario())
+    if out is not None:  # never over an input (the district folder holds a sites.csv), never into a plan
+        check_output_folder(out, inputs.input_files().values(), plan=False)
     result = plan_demand(inputs)
     _print_demand(inputs.scenario, demand_summary(result))
     if out is not None:
@@ -180,9 +183,13 @@ def solve(
     Exit code 3 when some posts stay short; the roster is still written and its 미충원 sheet says why.
     """
     from .pipeline import load_inputs, solve_plan, write_solved
+    from .plan_folder import check_output_folder, folder_name
 
+    if out is not None:
+        output_folder(out)
     inputs = load_inputs(scenario or default_scenario(), staff=staff, with_staff=True)
-    target = output_folder(out or Path("out") / inputs.scenario.id)
+    target = check_output_folder(out or Path("out") / folder_name(inputs.scenario.id),
+                                 [*inputs.input_files().values(), freeze])
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, progress=progress)
     write_solved(solved, target)
@@ -248,15 +255,20 @@ def _print_plan(scenario, demand_result, plan, target: Path, rules=None) -> None
             mean=f"{sum(commutes) / len(commutes):,.0f}", max=f"{max(commutes):,}",
             people=len({a.worker_id for a in plan.assignments})))
     stats = plan.stats
+    gap = _("unknown") if stats.gap != stats.gap else f"{stats.gap:.2%}"  # NaN: the solver gave no bound
     if korean:  # in words an official reads, as on the roster's 요약 sheet
         console.print(_("solver: {status} in {seconds} s, objective {objective}, gap {gap} ({variables} variables, "
                         "{constraints} constraints)").format(
             status=ko(SOLVER_STATUS, stats.status), seconds=f"{stats.solve_seconds:.2f}",
-            objective=f"{stats.objective:,.0f}", gap=f"{stats.gap:.2%}", variables=f"{stats.variables:,}",
+            objective=f"{stats.objective:,.0f}", gap=gap, variables=f"{stats.variables:,}",
             constraints=f"{stats.constraints:,}"))
     else:
         console.print(f"solver: {stats.status} in {stats.solve_seconds:.2f} s, objective {stats.objective:,.0f}, "
-                      f"gap {stats.gap:.2%} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+                      f"gap {gap} ({stats.variables:,} variables, {stats.constraints:,} constraints)")
+    if stats.status == "UNKNOWN":
+        err_console.print("[yellow]" + _("note:") + "[/] " + _(
+            "the solver stopped before improving on its starting roster (the station-by-station baseline); "
+            "raise --time-limit for a better plan"))
     if plan.shortfalls:
         short = _("{short} post(s) short, {standby} standby post(s) empty").format(
             short=f"{plan.short_posts:,}", standby=sum(s.short for s in plan.shortfalls if s.reserve))
@@ -291,23 +303,29 @@ def replan(
     Writes the same files as solve, plus changes.csv and changes.xlsx (who is newly called, who moves where,
     which posts stay short). Exit code 3 when posts stay short.
     """
-    from .pipeline import load_inputs, mark_absent, plan_demand, solve_plan, write_solved
+    from .checksums import file_sha256
+    from .pipeline import load_inputs, solve_plan, write_solved
+    from .plan_folder import check_output_folder
     from .replan import changed_assignments, parse_absent, plan_changes, read_plan_folder
     from .reports.changes import changes_frame, write_changes_csv, write_changes_xlsx
-    from .checksums import file_sha256
 
+    if out is not None:
+        output_folder(out)
     folder = read_plan_folder(plan_dir)
     inputs = load_inputs(folder.scenario, staff=folder.staff, with_staff=True)
     if folder.staff_sha256 and file_sha256(folder.staff) != folder.staff_sha256:
         err_console.print("[yellow]" + _("note:") + "[/] " + _("{file} changed since the plan was made; the new pool is used").format(
             file=escape(str(folder.staff))))
     ids = parse_absent(absent, {w.id for w in inputs.workers})
-    inputs = mark_absent(inputs, ids, tuple(s.id for s in plan_demand(inputs).shifts))
-    target = output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"))
+    target = check_output_folder(out or plan_dir.with_name(plan_dir.name + "-replan"),
+                                 [*inputs.input_files().values(), freeze, plan_dir,
+                                  Path(absent) if Path(absent).is_file() else None])
+    # people absent in the plan being changed stay absent (a replan of a replan)
+    still_absent = tuple(dict.fromkeys((*folder.absent, *ids)))
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, freeze=freeze, previous=folder.posts,
-                            progress=progress)
-    demand_result, plan = solved.demand, solved.plan
+                            absent=still_absent, progress=progress)
+    inputs, demand_result, plan = solved.inputs, solved.demand, solved.plan
     changes = plan_changes(folder.posts, plan, ids)
     frame = changes_frame(changes, plan, inputs.workers)
     changed = changed_assignments(folder.posts, plan)
@@ -315,7 +333,7 @@ def replan(
     summary = {"replan": {"based_on": str(plan_dir), "absent": len(ids), "changed_assignments": changed,
                           "people_changed": sum(c.change != "absent" for c in changes), "by_change": by_change}}
     election_day = inputs.scenario.election.election_day
-    write_solved(solved, target, extra_summary=summary, extra_files={
+    write_solved(solved, target, extra_summary=summary, absent=still_absent, extra_files={
         "changes.csv": lambda tmp: write_changes_csv(frame, tmp),
         "changes.xlsx": lambda tmp: write_changes_xlsx(frame, tmp, demand=demand_result, workers=inputs.workers,
                                                        election_day=election_day, plan=plan,
@@ -335,20 +353,35 @@ def validate(
     plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by solve.")],
     staff: StaffOpt = None,
 ) -> None:
-    """Re-check every hard rule of a plan from its files alone, without the solver (검증).
+    """Check a plan against its inputs and itself, without the solver (검증).
 
-    Exit code 0 when the plan keeps every rule; 2 when any rule is broken or a file is unreadable.
+    Re-derives demand, roles and shifts from the inputs the plan records (refusing inputs that changed),
+    re-checks every hard rule (frozen posts kept, absent people holding nothing included), summary.json
+    against the files, and roster.xlsx against assignments.csv. Exit code 0 when the plan is sound;
+    2 when a rule is broken or a file is unreadable; 3 when the plan is sound but posts are short.
     """
-    from .validate import validate_plan
+    from .validate import validate_report
 
-    violations = validate_plan(plan_dir, staff)
-    for violation in violations:
+    report = validate_report(plan_dir, staff)
+    for note in report.notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    for violation in report.violations:
         err_console.print(str(violation), highlight=False, markup=False)
-    if violations:
-        count = _("{n} violation(s)").format(n=len(violations))
+    if report.violations:
+        count = _("{n} violation(s)").format(n=len(report.violations))
         err_console.print(f"[bold red]{count}[/] " + _("in {folder}").format(folder=escape(str(plan_dir))))
         raise typer.Exit(EXIT_INPUT)
-    console.print(_("{folder}: every hard rule holds").format(folder=plan_dir))
+    standby = [s for s in report.shortfalls if s.reserve]
+    if report.short_posts:
+        for short in report.shortfalls:
+            if not short.reserve:
+                err_console.print(f"short: {short}", highlight=False, markup=False)
+        count = _("{n} post(s) short").format(n=report.short_posts)
+        err_console.print(f"[bold yellow]{count}[/] " + _("in {folder}").format(folder=escape(str(plan_dir))) + ": "
+                          + _("every hard rule holds, but the plan leaves these posts empty (see shortfalls.csv)"))
+        raise typer.Exit(EXIT_SHORT)
+    extra = f" ({sum(s.short for s in standby)} standby post(s) empty)" if standby else ""
+    console.print(_("{folder}: every hard rule holds and every post is filled").format(folder=plan_dir) + extra)
 
 
 @app.command()
@@ -364,17 +397,43 @@ def compare(
     A scenario is solved into OUT/<scenario id>/ unless a plan there was made from the same input files; a plan
     folder is read as it is.
     """
-    from .comparison import changed_dongs, dong_table, read_plan_files, role_table, side_by_side, worst_stations
+    from .comparison import (
+        changed_dongs,
+        dong_table,
+        plan_is_short,
+        read_plan_files,
+        role_table,
+        side_by_side,
+        worst_stations,
+    )
+    from .pipeline import load_inputs
+    from .plan_folder import check_output_folder, folder_name, is_plan_folder, read_plan
     from .reports.comparison import write_comparison_md, write_comparison_xlsx
     from .reports.html_report import write_comparison_html
 
     if len(scenarios) < 2:
         raise UsageError(_("compare needs two or more scenarios or plan folders"))
     output_folder(out)
-    plans, used = [], set()
+    # Every argument is read and checked before anything is solved or written: a typo in the last one
+    # costs nothing.
+    given, sources = [], []
     for item in scenarios:
-        folder = item if (item / "summary.json").exists() else _solved_folder(item, out, seed, time_limit, used)
-        used.add(folder)
+        if item.is_dir():
+            given.append(read_plan(item).path)
+            sources.append(("plan", item))
+        elif is_plan_folder(item.parent) and item.name == "summary.json":
+            given.append(item.parent)
+            sources.append(("plan", item.parent))
+        else:
+            inputs = load_inputs(item, with_staff=True)
+            folder_name(inputs.scenario.id)
+            sources.append(("scenario", inputs))
+    run_inputs = [p for kind, src in sources if kind == "scenario" for p in src.input_files().values()]
+    check_output_folder(out, run_inputs, plan=False)
+    plans, used = [], {f.resolve() for f in given}
+    for kind, src in sources:
+        folder = src if kind == "plan" else _solved_folder(src, out, seed, time_limit, used)
+        used.add(Path(folder).resolve())
         plans.append(read_plan_files(folder))
     names = [p.name for p in plans]
     if len(set(names)) < len(names):
@@ -383,10 +442,11 @@ def compare(
     focus = changed_dongs(plans)
     dongs, worst = dong_table(plans, focus), worst_stations(plans)
     maps = {}
-    for p in plans:
-        _draw_map(p.folder, p.folder / "map.png")
-        image = p.folder / "map.png"
-        maps[p.name] = str(image.relative_to(out)) if image.is_relative_to(out) else str(image.resolve())
+    for k, p in enumerate(plans, start=1):
+        # maps go under OUT, never into a folder the user passed in
+        image = out / "maps" / f"{k}-{_file_part(p.name)}.png"
+        _draw_map(p.folder, image)
+        maps[p.name] = str(image.relative_to(out))
     write_comparison_md(out / "comparison.md", headline=headline, roles=roles, dongs=dongs, worst=worst,
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
@@ -399,37 +459,45 @@ def compare(
         _print_frame(_("Where the layouts differ: {dongs}").format(dongs=", ".join(focus)),
                      dongs.set_index(list(dongs.columns[:2])))
     console.print(_("wrote comparison.md, comparison.xlsx and report.html to {folder}").format(folder=out))
+    if any(plan_is_short(p) for p in plans):  # the plans' own code: a short plan is shown, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
-def _solved_folder(scenario: Path, out: Path, seed: int | None, time_limit: float | None,
+def _file_part(name: str) -> str:
+    """A plan's display name as part of a file name: path separators and control characters become '_'."""
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in name).lstrip(".") or "plan"
+
+
+def _solved_folder(scenario, out: Path, seed: int | None, time_limit: float | None,
                    taken: set[Path] = frozenset()) -> Path:
     """OUT/<scenario id>: reused when its summary.json records the same input files (sha256) and seed.
 
-    Two scenarios with one id (same file name in two folders) get OUT/<id> and OUT/<id>-2.
+    ``scenario`` is a scenario file or its loaded ``Inputs``. Two scenarios with one id (same file name
+    in two folders), or a plan folder given at OUT/<id>, make it OUT/<id>-2, and so on.
     """
-    import json
+    from .pipeline import Inputs, load_inputs, solve_plan, write_solved
+    from .plan_folder import check_output_folder, folder_name, is_plan_folder, read_plan
 
-    from .pipeline import load_inputs, solve_plan, write_solved
-    from .checksums import file_sha256
-
-    inputs = load_inputs(scenario, with_staff=True)
-    folder, n = out / inputs.scenario.id, 1
-    while folder in taken:
+    inputs = scenario if isinstance(scenario, Inputs) else load_inputs(scenario, with_staff=True)
+    name = folder_name(inputs.scenario.id)
+    folder, n = out / name, 1
+    while folder.resolve() in taken:
         n += 1
-        folder = out / f"{inputs.scenario.id}-{n}"
-    summary_path = folder / "summary.json"
-    if summary_path.exists() and (folder / "waits.csv").exists():
+        folder = out / f"{name}-{n}"
+    if is_plan_folder(folder) and (folder / "waits.csv").exists():
         try:
-            recorded = json.loads(summary_path.read_text(encoding="utf-8"))
-            same_inputs = {k: v["sha256"] for k, v in recorded["inputs"].items()} == {
-                k: file_sha256(p) for k, p in inputs.input_files().items()}
-            same_seed = recorded["scenario"]["seed"] == (inputs.scenario.seed if seed is None else seed)
+            recorded = read_plan(folder)
+            files = inputs.input_files()
+            same_inputs = (set(recorded.summary.inputs) == set(files)
+                           and not recorded.changed_inputs(files) and not recorded.changed_files())
+            same_seed = recorded.summary.seed == (inputs.scenario.seed if seed is None else seed)
             if same_inputs and same_seed:
                 console.print(_("{scenario}: reusing the plan in {folder}").format(scenario=inputs.scenario.id,
                                                                                     folder=folder))
                 return folder
-        except (ValueError, KeyError, TypeError, OSError):
+        except (InputError, OSError):
             pass  # an unreadable earlier plan is simply solved again
+    check_output_folder(folder, inputs.input_files().values())
     with _solver_status(inputs) as progress:
         solved = solve_plan(inputs, seed=seed, time_limit=time_limit, progress=progress)
     write_solved(solved, folder)
@@ -457,35 +525,48 @@ def map_command(
     out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("out/map.png"),
 ) -> None:
     """Draw a map (지도): 동 boundaries, stations sized by electors and coloured by predicted worst wait."""
+    from .pipeline import load_inputs
+    from .plan_folder import check_output_file, read_plan
+
     output_file(out)
     source = source or default_scenario()
-    folder = source if (source / "summary.json").exists() else _solved_folder(source, out.parent, None, None)
+    if source.is_dir():
+        folder = source
+        check_output_file(out, [r.path for r in read_plan(folder).summary.inputs.values()])
+    else:
+        inputs = load_inputs(source, with_staff=True)
+        check_output_file(out, inputs.input_files().values())
+        folder = _solved_folder(inputs, out.parent, None, None)
     count = _draw_map(folder, out)
     console.print(_("wrote {file} ({count} stations)").format(file=out, count=count))
+    from .comparison import plan_is_short, read_plan_files
+
+    if plan_is_short(read_plan_files(folder)):  # the plan's own code: drawn, and still short
+        raise typer.Exit(EXIT_SHORT)
 
 
 def _draw_map(folder: Path, out: Path) -> int:
-    import json
-
     from .comparison import read_plan_files
+    from .plan_folder import read_plan
     from .reports.maps import draw_plan_map
 
     plan = read_plan_files(folder)
-    boundaries = Path(plan.summary.get("inputs", {}).get("boundaries", {}).get("path", ""))
-    if not boundaries.exists():
+    summary = read_plan(folder).summary
+    boundaries = summary.inputs["boundaries"].path if "boundaries" in summary.inputs else Path("")
+    if not boundaries.is_file():
         raise InputError(folder / "summary.json", "the 동 boundaries file it names is missing",
                          column="inputs.boundaries", value=str(boundaries), fix="solve the scenario again")
-    scenario = plan.summary.get("scenario", {})
-    target = (plan.summary.get("waits") or {}).get("target_min", 30)
-    return draw_plan_map(plan.sites, plan.waits, boundaries, out, title=scenario.get("title") or scenario.get("id", ""),
-                         target_min=target)
+    return draw_plan_map(plan.sites, plan.waits, boundaries, out, title=summary.title or summary.scenario_id,
+                         target_min=summary.wait_target_min)
 
 
 # the sub-apps import the helpers above, so they come last
-from .cli_district import district_app
-from .cli_rules import rules_app
-from .cli_staff import staff_app
+from .cli_district import district_app  # noqa: E402
+from .cli_roster import roster_app  # noqa: E402
+from .cli_rules import rules_app  # noqa: E402
+from .cli_staff import staff_app  # noqa: E402
 
+app.add_typer(roster_app, name="roster")
 app.add_typer(staff_app, name="staff")
 app.add_typer(rules_app, name="rules")
 app.add_typer(district_app, name="district")

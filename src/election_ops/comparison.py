@@ -7,13 +7,14 @@ five scenarios costs five solves at most, and none for folders already solved.
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .plan_folder import read_plan
+from .waits.station import UNBOUNDED_KO
 
 SITE_KINDS = ("polling", "early", "counting")
 
@@ -31,23 +32,32 @@ class PlanFiles:
 
 
 def read_plan_files(folder: Path, name: str | None = None) -> PlanFiles:
-    summary_path = folder / "summary.json"
-    if not summary_path.exists():
-        raise InputError(folder, "not a plan folder (no summary.json)", fix="name a folder written by 'solve'")
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InputError(summary_path, "not valid JSON", fix="solve the scenario again") from None
-    tables = {}
-    for table in ("sites", "requirements"):
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            raise InputError(path, "missing from the plan folder", fix="solve the scenario again")
-        tables[table] = pd.read_csv(path, dtype={"site_id": str})
-    waits_path = folder / "waits.csv"
-    waits = pd.read_csv(waits_path, dtype={"site_id": str}) if waits_path.exists() else None
-    return PlanFiles(name=name or summary.get("scenario", {}).get("id", folder.name), folder=folder, summary=summary,
-                     sites=tables["sites"], requirements=tables["requirements"], waits=waits)
+    plan = read_plan(folder)
+    waits = plan.frame("waits.csv") if plan.has("waits.csv") else None
+    return PlanFiles(name=name or plan.summary.scenario_id, folder=folder, summary=plan.summary.raw,
+                     sites=plan.frame("sites.csv"), requirements=plan.frame("requirements.csv"), waits=waits)
+
+
+def minutes(value: object) -> float | str | None:
+    """A wait for a table: minutes to 0.1, the label for a line that never clears, None when unknown."""
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return None
+    return UNBOUNDED_KO if math.isinf(number) else round(number, 1)
+
+
+def mean_minutes(values: pd.Series) -> float | str | None:
+    """The mean wait over stations; a station whose line never clears makes the mean unbounded too."""
+    return minutes(values.astype(float).mean()) if len(values) else None
+
+
+def _unbounded(waits: pd.DataFrame) -> pd.Series:
+    return waits["worst_wait_min"].astype(float).map(math.isinf)
+
+
+def plan_is_short(plan: PlanFiles) -> bool:
+    """Posts left empty in the plan: its own exit code is 3, and so is any command's that shows it."""
+    return int(plan.summary.get("shortfall_count", 0) or 0) > 0
 
 
 def headline(plan: PlanFiles) -> dict[str, object]:
@@ -64,9 +74,10 @@ def headline(plan: PlanFiles) -> dict[str, object]:
     }
     if plan.waits is not None and len(plan.waits):
         worst = plan.waits.sort_values(["worst_wait_min", "site_id"], ascending=[False, True]).iloc[0]
-        row["worst-hour wait, worst station (min)"] = round(float(worst["worst_wait_min"]), 1)
+        row["worst-hour wait, worst station (min)"] = minutes(worst["worst_wait_min"])
         row["worst-wait station"] = str(worst["site_id"])
-        row["expected wait, mean over stations (min)"] = round(float(plan.waits["expected_wait_min"].mean()), 1)
+        row["expected wait, mean over stations (min)"] = mean_minutes(plan.waits["expected_wait_min"])
+        row[f"stations whose line never clears ({UNBOUNDED_KO})"] = int(_unbounded(plan.waits).sum())
         if "over_target" in plan.waits:
             row["stations over the wait target"] = int(plan.waits["over_target"].astype(bool).sum())
     for kind in SITE_KINDS:
@@ -130,9 +141,9 @@ def dong_table(plans: list[PlanFiles], dongs: list[str]) -> pd.DataFrame:
                 w = p.waits[p.waits["site_id"].isin(ids)]
                 if len(w):
                     worst = w.sort_values(["worst_wait_min", "site_id"], ascending=[False, True]).iloc[0]
-                    row["worst-hour wait (min)"] = round(float(worst["worst_wait_min"]), 1)
+                    row["worst-hour wait (min)"] = minutes(worst["worst_wait_min"])
                     row["at"] = str(worst["site_id"])
-                    row["expected wait, mean (min)"] = round(float(w["expected_wait_min"].mean()), 1)
+                    row["expected wait, mean (min)"] = mean_minutes(w["expected_wait_min"])
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -144,6 +155,6 @@ def worst_stations(plans: list[PlanFiles], top: int = 5) -> pd.DataFrame:
             continue
         worst = p.waits.sort_values(["worst_wait_min", "site_id"], ascending=[False, True]).head(top)
         for r in worst.itertuples(index=False):
-            rows.append({"plan": p.name, "site_id": r.site_id, "worst_wait_min": round(float(r.worst_wait_min), 1),
-                         "expected_wait_min": round(float(r.expected_wait_min), 1)})
+            rows.append({"plan": p.name, "site_id": r.site_id, "worst_wait_min": minutes(r.worst_wait_min),
+                         "expected_wait_min": minutes(r.expected_wait_min)})
     return pd.DataFrame(rows, columns=["plan", "site_id", "worst_wait_min", "expected_wait_min"])

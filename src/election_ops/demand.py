@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .domain import (
+    MAX_POSTS_PER_REQUIREMENT,
     Assumptions,
     District,
     Election,
@@ -222,6 +223,13 @@ def compute_demand(district: District, election: Election, rules: StaffingRules,
             for shift, share in zip(shifts[rule.shift], day_shares):
                 value = _metric(rule, loads[site.id], election.ballots_per_voter, share)
                 required = role_headcount(rule, value, site.entrances)
+                if required > MAX_POSTS_PER_REQUIREMENT:  # beyond what a roster (or a room) can hold
+                    raise InputError(rules_file, f"{site.id} would need {required:,} people in this role on "
+                                     f"shift {shift.id} (load {value:,.0f}); at most "
+                                     f"{MAX_POSTS_PER_REQUIREMENT:,} are planned for one post",
+                                     column=f"roles.{rule.site_kind.value}.{rule.role}",
+                                     fix="raise the rule's step or set its max; check ballots_per_voter and "
+                                         "turnout_scale in the scenario")
                 if required > 0:
                     requirements.append(Requirement(site_id=site.id, site_kind=site.kind, role=rule.role,
                                                     role_name=rule.name, shift=shift.id, required=required,

@@ -36,16 +36,18 @@ def to_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lon), np.asarray(lat)
 
 
-def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray) -> np.ndarray:
-    """Straight-line distances in whole metres between two sets of WGS84 points.
+def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray, *, block: int = 1 << 14) -> np.ndarray:
+    """Straight-line distances in whole metres (int32: Korea is under 2,000 km across) between two sets of
+    WGS84 points.
 
-    geopandas does the projection; the pairwise distances are a broadcast on the
-    projected coordinates (an (n x m) GeoSeries distance would be n times slower).
+    Both sets are projected once; the pairwise distances are a broadcast on the projected
+    coordinates, ``block`` rows at a time, so a pool of 200,000 homes needs one int32 matrix
+    and no float temporaries of the same size.
     """
-    import geopandas as gpd
-
-    a = gpd.GeoSeries(gpd.points_from_xy(from_lonlat[:, 0], from_lonlat[:, 1]), crs=WGS84).to_crs(METRIC_CRS)
-    b = gpd.GeoSeries(gpd.points_from_xy(to_lonlat[:, 0], to_lonlat[:, 1]), crs=WGS84).to_crs(METRIC_CRS)
-    dx = a.x.to_numpy()[:, None] - b.x.to_numpy()[None, :]
-    dy = a.y.to_numpy()[:, None] - b.y.to_numpy()[None, :]
-    return np.rint(np.hypot(dx, dy)).astype(np.int64)
+    ax, ay = to_metric(from_lonlat[:, 0], from_lonlat[:, 1])
+    bx, by = to_metric(to_lonlat[:, 0], to_lonlat[:, 1])
+    out = np.empty((len(ax), len(bx)), dtype=np.int32)
+    for start in range(0, len(ax), block):
+        rows = slice(start, start + block)
+        out[rows] = np.rint(np.hypot(ax[rows, None] - bx[None, :], ay[rows, None] - by[None, :]))
+    return out

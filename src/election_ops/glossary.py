@@ -126,6 +126,9 @@ SHORTFALL_REASONS = _terms(  # Shortfall.reason_code; {placeholders} are filled 
      "all {available} eligible, available people are taken{details_en}"),
     ("solver_stopped", "적격자 {free}명이 남았으나 계산 시간이 끝남 (--time-limit를 늘리세요)",
      "{free} eligible people were free but the solver stopped before placing them (raise --time-limit)"),
+    ("not_offered", "적격자 {free}명이 남았으나 이 자리의 후보가 아님 (후보 목록 밖이거나 재배치에서 기존 자리 유지)",
+     "{free} eligible people were free but not offered this post (outside its candidate list or held in place by a "
+     "gentle replan)"),
     ("other", "사유 미상", "reason not recorded"),
 )
 REQUIREMENTS = _terms(  # parts of requirement_text

@@ -75,21 +75,35 @@ def plan_demand(inputs: Inputs) -> Demand:
 def plan_roster(inputs: Inputs, demand: Demand, *, seed: int | None = None, time_limit: float | None = None,
                 previous: tuple = (), freeze: Path | None = None,
                 progress: Callable[[float, float], None] | None = None) -> Plan:
-    """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep."""
+    """Solve the roster; ``previous`` (FixedPost) makes it a replan, ``freeze`` names posts to keep.
+
+    Pinned posts are checked before solving (model/precheck.py): one that no roster could keep is an
+    input error naming the file, row and conflict, never an empty plan.
+    """
+    from .model.precheck import FixedPostConflict, ObjectiveRangeError, check_fixed_posts
     from .model.problem import FixedPostError  # the solver loads only when a roster is asked for
-    from .replan import read_posts
     from .model.solve import solve_roster
+    from .replan import read_posts_with_rows
 
     s = inputs.scenario
-    frozen = read_posts(freeze) if freeze is not None else ()
+    frozen, rows = read_posts_with_rows(freeze) if freeze is not None else ((), ())
+    try:
+        check_fixed_posts(frozen, demand, inputs.rules, inputs.workers)
+    except FixedPostConflict as exc:
+        raise InputError(freeze, exc.problem, row=rows[exc.index], column=exc.column, value=exc.value,
+                         fix=exc.fix) from None
     try:
         return solve_roster(demand, inputs.rules, inputs.workers, s.weights,
                             time_limit=time_limit if time_limit is not None else s.time_limit,
                             seed=s.seed if seed is None else seed, previous=previous, frozen=frozen,
                             progress=progress)
-    except FixedPostError as exc:
+    except FixedPostError as exc:  # a backstop: the check above names these first
         raise InputError(freeze, exc.problem, column="worker_id", value=exc.post.worker_id,
                          fix=f"remove or correct the post {exc.post.site_id}/{exc.post.role}/{exc.post.shift}") from None
+    except ObjectiveRangeError as exc:
+        raise InputError(s.path, str(exc), column=f"weights.{exc.term}",
+                         fix="lower that weight (and check the scenario's numbers: turnout_scale, ballots_per_voter)"
+                         ) from None
 
 
 def mark_absent(inputs: Inputs, absent: tuple[str, ...], shifts: tuple[str, ...]) -> Inputs:
@@ -104,20 +118,27 @@ class Solved:
     demand: Demand
     plan: Plan
     seed: int | None = None  # the solver seed when given instead of the scenario's (--seed)
+    freeze: Path | None = None  # the --freeze file: its posts are recorded in the plan (frozen.csv)
 
 
 def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | None = None,
-               freeze: Path | None = None, previous: tuple = (),
+               freeze: Path | None = None, previous: tuple = (), absent: tuple[str, ...] = (),
                progress: Callable[[float, float], None] | None = None) -> Solved:
+    """Demand (once) and the roster; ``absent`` people (a replan) are unavailable on every shift of that demand."""
     demand = plan_demand(inputs)
+    if absent:
+        inputs = mark_absent(inputs, absent, tuple(s.id for s in demand.shifts))
     plan = plan_roster(inputs, demand, seed=seed, time_limit=time_limit, previous=previous, freeze=freeze,
                        progress=progress)
-    return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed)
+    return Solved(inputs=inputs, demand=demand, plan=plan, seed=seed, freeze=freeze)
 
 
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
-                 extra_files: dict | None = None) -> None:
-    """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost)."""
+                 extra_files: dict | None = None, absent: tuple[str, ...] = ()) -> None:
+    """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost).
+
+    ``absent``: a replan's absent people, recorded so ``validate`` can check they hold nothing.
+    """
     from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
     from .reports.plan_files import write_plan
@@ -143,9 +164,16 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     frame = pd.DataFrame([w.row() for w in waits], columns=list(WAITS_COLUMNS))
     files = {"waits.csv": lambda tmp: save_csv(frame, tmp), **(extra_files or {})}
     scenario = inputs.scenario if solved.seed is None else inputs.scenario.model_copy(update={"seed": solved.seed})
+    input_files = inputs.input_files()
+    frozen = ()
+    if solved.freeze is not None:
+        from .replan import read_posts
+
+        input_files["freeze"] = solved.freeze
+        frozen = read_posts(solved.freeze)
     write_plan(out, scenario=scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
-               plan=solved.plan, input_files=inputs.input_files(), extra_summary=summary, extra_files=files,
-               waits=waits)
+               plan=solved.plan, input_files=input_files, extra_summary=summary, extra_files=files,
+               waits=waits, frozen=frozen, absent=absent)
 
 
 def station_waits_of(solved: Solved):

@@ -9,65 +9,52 @@ the starting point: every post given to someone who did not hold it costs
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, did_you_mean
 from .io.tables import Column, read_table
-from .model.problem import FixedPost
-from .solution import Assignment, Plan
+from .plan_folder import read_plan
+from .safe_write import restore
+from .solution import Assignment, FixedPost, Plan
 
 POST_COLUMNS = [Column("worker_id"), Column("site_id"), Column("role"), Column("shift")]
 
 
 @dataclass(frozen=True)
 class PlanFolder:
-    """What replanning needs from an earlier plan's folder."""
+    """What replanning needs from an earlier plan's folder (read through ``plan_folder``)."""
 
     path: Path
     scenario: Path
     staff: Path
     staff_sha256: str | None
     posts: tuple[FixedPost, ...]
+    absent: tuple[str, ...] = ()  # people already absent in the plan being changed (a replan of a replan)
 
 
 def read_plan_folder(plan_dir: Path) -> PlanFolder:
-    if not plan_dir.is_dir():
-        raise InputError(plan_dir, "not a folder", fix="name the folder a 'solve' wrote (it holds summary.json)")
-    summary_path = plan_dir / "summary.json"
-    if not summary_path.exists():
-        raise InputError(summary_path, "not a plan folder: summary.json is missing",
-                         fix="name the folder a 'solve' wrote, e.g. out/2022-presidential")
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        inputs = summary["inputs"]
-        scenario = Path(inputs["scenario"]["path"])
-        staff = Path(inputs["staff"]["path"])
-        staff_sha = inputs["staff"].get("sha256")
-    except (ValueError, KeyError, TypeError):
-        raise InputError(summary_path, "summary.json does not name the scenario and staff files", column="inputs",
-                         fix="solve the scenario again to write a complete plan") from None
-    for key, path in (("inputs.scenario.path", scenario), ("inputs.staff.path", staff)):
-        if not path.exists():
-            raise InputError(summary_path, "the plan names an input file that is not there", column=key,
-                             value=str(path), fix="run from the folder the plan was made in, or solve again")
-    posts = read_posts(plan_dir / "assignments.csv")
-    return PlanFolder(path=plan_dir, scenario=scenario, staff=staff, staff_sha256=staff_sha, posts=posts)
+    folder = read_plan(plan_dir)
+    scenario, staff = folder.input_path("scenario"), folder.input_path("staff")
+    posts = tuple(FixedPost(worker_id=p.worker_id, site_id=p.site_id, role=p.role, shift=p.shift)
+                  for p in folder.posts())
+    return PlanFolder(path=plan_dir, scenario=scenario, staff=staff,
+                      staff_sha256=folder.summary.inputs["staff"].sha256, posts=posts, absent=folder.absent())
 
 
 def read_posts(path: Path) -> tuple[FixedPost, ...]:
-    """Posts from a CSV/xlsx with worker_id, site_id, role, shift (assignments.csv, or a --freeze list)."""
+    """Posts from a CSV/xlsx with worker_id, site_id, role, shift (a --freeze list)."""
+    return read_posts_with_rows(path)[0]
+
+
+def read_posts_with_rows(path: Path) -> tuple[tuple[FixedPost, ...], tuple[int, ...]]:
+    """``read_posts`` and the spreadsheet row of each post, so a check can name the row."""
     table = read_table(path, POST_COLUMNS, key=("worker_id", "site_id", "role", "shift"), what="list of posts",
                        extra_columns=True)
-    return tuple(FixedPost(worker_id=_plain(r["worker_id"]), site_id=_plain(r["site_id"]), role=r["role"],
-                           shift=r["shift"]) for r in table.rows)
-
-
-def _plain(text: str) -> str:
-    """Undo the apostrophe the CSV export puts before text that looks like a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+    posts = tuple(FixedPost(worker_id=restore(r["worker_id"]), site_id=restore(r["site_id"]), role=restore(r["role"]),
+                            shift=restore(r["shift"])) for r in table.rows)
+    return posts, table.row_numbers
 
 
 def parse_absent(value: str, known_ids: set[str]) -> tuple[str, ...]:
@@ -76,7 +63,7 @@ def parse_absent(value: str, known_ids: set[str]) -> tuple[str, ...]:
     if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") or path.exists():
         table = read_table(path, [Column("worker_id")], key=("worker_id",), what="list of absent people",
                            extra_columns=True)
-        ids = [(row, _plain(r["worker_id"])) for row, r in table]
+        ids = [(row, restore(r["worker_id"])) for row, r in table]
         source: str | Path = path
     else:
         ids = [(None, unicodedata.normalize("NFC", part.strip())) for part in value.split(",") if part.strip()]

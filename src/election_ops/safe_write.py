@@ -19,10 +19,41 @@ def neutralise(value: object) -> object:
 
     Text that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe,
     the convention Excel itself uses for 'this is text'. Numbers pass through untouched.
+    ``restore`` is its inverse.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith((*FORMULA_PREFIXES, "'")):
+        # text that already starts with an apostrophe gets one more, so ``restore`` can undo every case
         return "'" + value
     return value
+
+
+def restore(text: str) -> str:
+    """Undo ``neutralise``: the ONE place a read-back cell loses the apostrophe the export put before it.
+
+    ``'=x`` reads as ``=x`` and ``''abc`` as ``'abc``; any other text, ``'abc`` included, is returned as it is.
+    """
+    if isinstance(text, str) and text.startswith("'") and text[1:].startswith((*FORMULA_PREFIXES, "'")):
+        return text[1:]
+    return text
+
+
+def unsafe_name(text: str) -> str | None:
+    """Why ``text`` cannot be one folder or file name inside an output folder; None when it can.
+
+    A scenario id becomes out/<id>: it may not climb out (``..``), be absolute, hold a path separator,
+    be hidden or empty, or hold control characters.
+    """
+    if not text or not text.strip():
+        return "it is empty"
+    if text in (".", "..") or "/" in text or "\\" in text or os.path.isabs(text):
+        return "it holds a path (a separator, '..' or an absolute path)"
+    if text.startswith("."):
+        return "it starts with '.' (a hidden name)"
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in text):
+        return "it holds a control character"
+    if len(text.encode("utf-8")) > 200:
+        return "it is longer than a file name may be"
+    return None
 
 
 def _umask() -> int:

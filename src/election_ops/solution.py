@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class FixedPost:
+    """A post a person holds in an earlier plan or must keep (``--freeze``), by stable ids."""
+
+    worker_id: str
+    site_id: str
+    role: str
+    shift: str
+
+
 @dataclass(frozen=True, order=True)
 class Assignment:
     """One person in one post: ``worker_id`` holds ``role`` at ``site_id`` on ``shift``."""

@@ -19,6 +19,7 @@ from pydantic import Field
 from ..domain import Assumptions, Election, Frozen, Weights
 from ..errors import InputError
 from ..overlays import LayoutChanges, StaffChanges
+from ..safe_write import unsafe_name
 from .rules import deep_merge
 from .yamlfile import read_yaml, validate_model
 
@@ -157,4 +158,9 @@ def load_scenario(path: Path) -> Scenario:
     raw["bases"] = bases
     raw.setdefault("id", path.stem)
     raw["path"] = path
-    return validate_model(Scenario, raw, path)
+    scenario = validate_model(Scenario, raw, path)
+    why = unsafe_name(scenario.id)
+    if why is not None:  # the id names the plan folder (out/<id>): it may never lead elsewhere
+        raise InputError(path, f"the scenario id cannot name a folder: {why}", column="id", value=scenario.id,
+                         fix="write a plain name, e.g. id: 2022-presidential-60")
+    return scenario

@@ -23,7 +23,9 @@ from ..domain import Site, SiteKind, Worker
 
 OWN_DONG_BONUS_M = 50_000  # per member: outweighs any commute, so a 동 center stays in its 동
 CAPACITY_SLACK = 1.15  # a 동 may take departments bringing up to 15 % more people than its posts
+COST_SCALE_POOL = 2_000  # costs of a bigger pool are scaled down to this many people (same optimum)
 DETERMINISTIC_LIMIT = 5.0  # CP-SAT work units (about seconds); Geumcheon-gu proves optimality in far less
+GAP_PER_PERSON_M = 10  # big pools: stop once proven this close to the optimum, per (scaled) person
 
 
 def fair_targets(workers: tuple[Worker, ...], total_posts: int) -> dict[str, int]:
@@ -60,14 +62,17 @@ def allocate_home_dongs(workers: tuple[Worker, ...], sites: tuple[Site, ...], di
     members = defaultdict(list)
     for w, worker in enumerate(workers):
         members[worker.department].append(w)
+    # A big pool gives big sums: scale them to a pool of COST_SCALE_POOL people, so the model is the same
+    # size in numbers whatever the pool (unscaled, 200,000 people stopped it at its limit unproven).
+    scale = min(1.0, COST_SCALE_POOL / max(len(workers), 1))
+    mean_to = {k: distance[:, cols].mean(axis=1) for k, cols in station_cols.items()}  # person -> 동, mean metres
     cost = {}
     for d in departments:
         rows = np.array(members[d], dtype=int)
         home = own_dong(d, dongs)
         for k in dongs:
-            cols = station_cols.get(k)
-            metres = int(distance[np.ix_(rows, cols)].mean(axis=1).sum()) if len(rows) and cols else 0
-            cost[d, k] = metres - (OWN_DONG_BONUS_M * len(rows) if home == k else 0)
+            metres = int(mean_to[k][rows].sum()) if len(rows) and k in mean_to else 0
+            cost[d, k] = round(scale * (metres - (OWN_DONG_BONUS_M * len(rows) if home == k else 0)))
 
     model = cp_model.CpModel()
     at = {(d, k): model.new_bool_var(f"home[{d},{k}]") for d in departments for k in dongs}
@@ -83,6 +88,11 @@ def allocate_home_dongs(workers: tuple[Worker, ...], sites: tuple[Site, ...], di
     # home 동 on any machine, even when a very large district stops before proving optimality.
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = DETERMINISTIC_LIMIT
+    if len(workers) > COST_SCALE_POOL:
+        # A big department's members spread like the whole population, so every department costs about the
+        # same at a 동 and proving the last metres took seconds (5 s at 200,000 people) for no visible
+        # difference; a pool the size of a district's own is still proven optimal.
+        solver.parameters.absolute_gap_limit = GAP_PER_PERSON_M * COST_SCALE_POOL
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # capacities cannot hold (a very uneven pool): fall back to each department's nearest 동

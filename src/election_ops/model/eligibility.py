@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from ..domain import RoleRule, Shift, Worker
 from ..glossary import REQUIREMENTS, ko
 
@@ -82,3 +84,64 @@ def overlap_cliques(shifts: Iterable[Shift]) -> list[tuple[str, ...]]:
             cliques = [c for c in cliques if not set(c) < set(running)]
             cliques.append(running)
     return cliques
+
+
+class PoolColumns:
+    """Who may hold what, as one boolean per person: the rules above, vectorised over a whole pool.
+
+    A pool may hold hundreds of thousands of people for a few hundred posts; asking
+    ``is_eligible`` person by person for every post group would cost seconds. Each
+    attribute (a grade, one certification, one role's experience, one shift's
+    availability) is read from the pool once and cached, and a group's eligible people
+    are a few array operations on those columns. ``mask`` agrees with ``is_eligible`` and
+    ``is_available`` person for person (tests check it).
+    """
+
+    def __init__(self, workers: tuple[Worker, ...]) -> None:
+        self.workers = workers
+        self.size = len(workers)
+        self._columns: dict[tuple, np.ndarray] = {}
+        self._grades: np.ndarray | None = None
+        # most people can work every shift: only the others are asked, shift by shift
+        self._unavailable = [(i, w) for i, w in enumerate(workers) if w.unavailable]
+
+    def _column(self, key: tuple, values) -> np.ndarray:
+        if key not in self._columns:
+            self._columns[key] = np.fromiter(values, dtype=bool, count=self.size)
+        return self._columns[key]
+
+    def grade_at_least(self, min_grade: int) -> np.ndarray:
+        """Grade ``min_grade`` or above (a smaller number is more senior); people without a grade are not."""
+        if self._grades is None:
+            self._grades = np.fromiter((99 if w.grade is None else w.grade for w in self.workers), dtype=np.int16,
+                                       count=self.size)
+        return self._grades <= min_grade
+
+    def certified(self, certification: str) -> np.ndarray:
+        return self._column(("cert", certification), (certification in w.certifications for w in self.workers))
+
+    def experienced(self, role: str) -> np.ndarray:
+        return self._column(("exp", role), (role in w.experience for w in self.workers))
+
+    def available(self, shift_id: str) -> np.ndarray:
+        key = ("shift", shift_id)
+        if key not in self._columns:
+            column = np.ones(self.size, dtype=bool)
+            blocked = [i for i, w in self._unavailable if not is_available(w, shift_id)]
+            column[np.array(blocked, dtype=np.int64)] = False
+            self._columns[key] = column
+        return self._columns[key]
+
+    def mask(self, rule: RoleRule, shift_id: str) -> np.ndarray:
+        """Everyone eligible for ``rule`` and available on ``shift_id``."""
+        key = ("mask", eligibility_class(rule), shift_id)
+        if key not in self._columns:
+            mask = self.available(shift_id).copy()
+            if rule.min_grade is not None:
+                mask &= self.grade_at_least(rule.min_grade)
+            for certification in rule.requires:
+                mask &= self.certified(certification)
+            if rule.experienced:
+                mask &= self.experienced(rule.role)
+            self._columns[key] = mask
+        return self._columns[key]

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from ..demand import Demand
 from ..domain import StaffingRules, Weights, Worker
+from ..errors import ElectionOpsError
 from ..glossary import REQUIREMENTS, SHIFTS, ko
 from ..solution import Assignment, Plan, Shortfall, SolveStats
 from .cpsat import SolverResult, solve_cpsat
 from .eligibility import ineligibility, is_available, requirement_text, requirement_text_ko
 from .formulation import Formulation, formulate
+from .greedy import greedy_assign
+from .hint import with_pairs
+from .precheck import check_objective_range
 from .problem import FixedPost, Problem, build_problem
 from .scoring import score
 
@@ -28,7 +33,7 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
 
     ``previous`` makes this a replan of that plan (every post given to someone new costs
     ``weights.change``); ``frozen`` posts are kept exactly. Raises ``FixedPostError`` for a
-    frozen post that cannot be kept.
+    frozen post that cannot be kept (``precheck.check_fixed_posts`` names it first, in words).
     """
     if previous:
         # First try the gentle replan: everyone unaffected keeps their post (hard) and only the freed posts
@@ -41,9 +46,20 @@ def solve_roster(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ..
         freed = tuple(p for p in previous if p not in kept and (kinds.get(p.site_id), p.role) not in reserves)
         gentle = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous,
                         tuple(frozen) + kept, progress, focus=freed)
-        if gentle.short_posts == 0:
-            return gentle
-    return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen, progress)
+        if gentle.plan.short_posts == 0:
+            return gentle.plan
+        # The full stage starts from the gentle plan (a feasible roster of the full model too), and is kept only
+        # when it is better: a full stage stopped early never throws the gentle plan away.
+        full = _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen,
+                      progress, start=gentle.chosen)
+        return full.plan if _better(full.plan, gentle.plan) else gentle.plan
+    return _solve(demand, rules, workers, weights, time_limit, seed, solver_overrides, previous, frozen,
+                  progress).plan
+
+
+def _better(plan: Plan, than: Plan) -> bool:
+    """Fewer real posts short, then fewer points (the same objective: both stages score the full model's terms)."""
+    return (plan.short_posts, sum(plan.objective_terms.values())) < (than.short_posts, sum(than.objective_terms.values()))
 
 
 def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]) -> tuple[FixedPost, ...]:
@@ -52,29 +68,83 @@ def _still_possible(previous: tuple[FixedPost, ...], workers: tuple[Worker, ...]
     return tuple(p for p in previous if p.worker_id in by_id and is_available(by_id[p.worker_id], p.shift))
 
 
+@dataclass(frozen=True)
+class _Stage:
+    plan: Plan
+    chosen: list[tuple[int, int]]  # (worker, group) pairs, indices shared by every stage of one solve
+
+
 def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], weights: Weights, time_limit: float,
            seed: int, solver_overrides: dict | None, previous: tuple[FixedPost, ...], frozen: tuple[FixedPost, ...],
-           progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None) -> Plan:
-    widen: frozenset[int] = frozenset()
+           progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None,
+           start: list[tuple[int, int]] | None = None) -> _Stage:
+    widen: dict[int, int] = {}  # group -> times its candidates were widened
     while True:
-        problem = build_problem(demand, rules, workers, widen=widen, previous=previous, frozen=frozen, focus=focus)
+        problem = build_problem(demand, rules, workers, weights=weights, widen=widen, previous=previous,
+                                frozen=frozen, focus=focus)
+        # A complete, feasible fallback roster: the given one (an earlier stage's), else the station-by-station
+        # greedy baseline; the plan is the better of it and the solver's, so even a very short time limit
+        # returns a usable plan (docs/model.md, "Solving").
+        if start is None:
+            start = _greedy_start(problem)
+        problem = with_pairs(problem, start)
         formulation = formulate(problem, weights)
-        # the earlier plan is where a full replan starts from (the gentle one has it fixed already)
+        check_objective_range(formulation.model.terms, formulation.model.upper)
+        # the earlier plan is where a full replan starts from (a complete hint slowed the proof of optimality
+        # 10-fold on the 2022 elections, so the solver searches on its own; the start is the fallback)
         hint = {formulation.vars.x[pair]: 1 for pair in problem.previous - problem.frozen}
         result = solve_cpsat(formulation.model, time_limit=time_limit, seed=seed, overrides=solver_overrides,
                              hint=hint or None, progress=progress)
-        chosen = _chosen(formulation, result)
+        if result.status in ("INFEASIBLE", "MODEL_INVALID"):
+            raise ModelError(result.status, problem)
+        fallback = sorted(p for p in start if p in formulation.vars.x)
+        chosen = _chosen(formulation, result) if result.values else fallback
+        if result.values and _points(problem, weights, fallback) < _points(problem, weights, chosen):
+            chosen, result = fallback, replace(result, values=[])  # the solver stopped short of the start
         more = _groups_to_widen(problem, formulation, result, chosen)
-        if not more or more <= widen:
+        if not more:
             break
-        # A shortfall while eligible people were left out of the candidates: offer them all and solve again.
-        widen = widen | frozenset(more)
-    return make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
+        # A shortfall while eligible people were left out of the candidates: offer more and solve again,
+        # starting from this roster.
+        widen = {**widen, **{g: widen.get(g, 0) + 1 for g in more}}
+        start = chosen
+    plan = make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
+    return _Stage(plan=plan, chosen=chosen)
+
+
+def _points(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> int:
+    return sum(score(problem, weights, chosen).values())
+
+
+def _greedy_start(problem: Problem) -> list[tuple[int, int]]:
+    """The greedy roster over the model's own candidate pairs (so a gentle replan's restrictions hold)."""
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for w, g in problem.pairs:
+        candidates[g].append(w)
+    return greedy_assign(replace(problem, eligible={g.index: tuple(candidates[g.index]) for g in problem.groups}))
+
+
+class ModelError(ElectionOpsError):
+    """The solver found the hard rules contradictory or the model out of range although every pre-check passed.
+
+    Every post has an explicit shortfall, so only pinned posts can contradict each other: with pinned posts it
+    is the input's fault (exit 2), without them a bug (exit 1). Never turned into an all-short plan.
+    """
+
+    def __init__(self, status: str, problem: Problem) -> None:
+        self.status = status
+        self.exit_code = 2 if problem.frozen else 1
+        if status == "INFEASIBLE":
+            text = (f"the solver proved that the {len(problem.frozen)} pinned post(s) cannot all be kept together "
+                    "with the hard rules (one post at a time, the cap on posts per person, the posts each site "
+                    "needs); no plan was written: correct the --freeze list")
+        else:
+            text = ("the roster model holds a number beyond the solver's range (status MODEL_INVALID); no plan "
+                    "was written: check the scenario's and rules' numbers")
+        super().__init__(text)
 
 
 def _chosen(formulation: Formulation, result: SolverResult) -> list[tuple[int, int]]:
-    if not result.values:
-        return []
     return sorted(pair for pair, var in formulation.vars.x.items() if result.values[var] == 1)
 
 
@@ -82,28 +152,40 @@ def _groups_to_widen(problem: Problem, formulation: Formulation, result: SolverR
                      chosen: list[tuple[int, int]]) -> set[int]:
     if not result.values:
         return set()
-    candidates: dict[int, set[int]] = defaultdict(set)
+    candidates: dict[int, list[int]] = defaultdict(list)
     for w, g in problem.pairs:
-        candidates[g].add(w)
+        candidates[g].append(w)
+    busy = _posts_by_worker(problem, chosen)
+    shifts = {w: {problem.groups[h].shift for h in held} for w, held in busy.items()}
+
+    def free(w: int, shift: str) -> bool:  # could take a post on ``shift`` as the plan stands
+        return len(busy.get(w, ())) < problem.max_posts and not any(
+            shift in clique and shifts.get(w, set()) & set(clique) for clique in problem.cliques)
+
+    # Widen a short group only when its candidates are all taken (every candidate is eligible, so the count
+    # says whether anyone was left out); with a candidate free, the solver left the post short on purpose.
     return {
         g for g, var in formulation.vars.short.items()
-        if result.values[var] > 0 and set(problem.eligible[g]) - candidates[g]
+        if result.values[var] > 0 and len(problem.eligible[g]) > len(candidates[g])
+        and not any(free(w, problem.groups[g].shift) for w in candidates[g])
     }
 
 
 def make_plan(problem: Problem, weights: Weights, formulation: Formulation, result: SolverResult,
               chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = ()) -> Plan:
-    assignments, shortfalls = label_roles(problem, chosen, kept)
+    assignments, shortfalls = label_roles(problem, chosen, kept, optimal=result.status == "OPTIMAL")
     terms = score(problem, weights, chosen)
-    stats = SolveStats(status=result.status, objective=result.objective, best_bound=result.best_bound,
+    # no solution from the solver, or a worse one than the start: the plan is the starting roster
+    objective = result.objective if result.values else float(sum(terms.values()))
+    stats = SolveStats(status=result.status, objective=objective, best_bound=result.best_bound,
                        solve_seconds=result.seconds, variables=len(formulation.model.names),
                        constraints=len(formulation.model.rows))
     return Plan(assignments=tuple(sorted(assignments)), shortfalls=tuple(shortfalls), stats=stats,
                 objective_terms=terms)
 
 
-def label_roles(problem: Problem, chosen: list[tuple[int, int]],
-                kept: tuple[FixedPost, ...] = ()) -> tuple[list[Assignment], list[Shortfall]]:
+def label_roles(problem: Problem, chosen: list[tuple[int, int]], kept: tuple[FixedPost, ...] = (),
+                optimal: bool = False) -> tuple[list[Assignment], list[Shortfall]]:
     """Give each person in a pooled group a role: a frozen or earlier role first where it still has room,
     then roles in rules order, people experienced in a role first."""
     members: dict[int, list[int]] = defaultdict(list)
@@ -133,7 +215,7 @@ def label_roles(problem: Problem, chosen: list[tuple[int, int]],
                                               shift=group.shift, worker_id=problem.workers[w].id,
                                               commute_m=problem.commute(w, group.index)))
             if len(taken) < required:
-                cause = shortfall_cause(problem, group.index, busy)
+                cause = shortfall_cause(problem, group.index, busy, optimal)
                 shortfalls.append(Shortfall(site_id=group.site.id, site_kind=group.site.kind.value, role=rule.role,
                                             shift=group.shift, required=required, assigned=len(taken),
                                             reason=cause[2], reserve=group.reserve, reason_code=cause[0],
@@ -148,13 +230,17 @@ def _posts_by_worker(problem: Problem, chosen: list[tuple[int, int]]) -> dict[in
     return out
 
 
-def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]]) -> str:
+def explain_shortfall(problem: Problem, g: int, busy: dict[int, list[int]], optimal: bool = False) -> str:
     """Why a group's posts stay empty, in words a task force can act on (English; the code gives the Korean)."""
-    return shortfall_cause(problem, g, busy)[2]
+    return shortfall_cause(problem, g, busy, optimal)[2]
 
 
-def shortfall_cause(problem: Problem, g: int, busy: dict[int, list[int]]) -> tuple[str, dict[str, str], str]:
-    """(reason code, details, English text): the code and details give the documents' Korean through the glossary."""
+def shortfall_cause(problem: Problem, g: int, busy: dict[int, list[int]],
+                    optimal: bool = False) -> tuple[str, dict[str, str], str]:
+    """(reason code, details, English text): the code and details give the documents' Korean through the glossary.
+
+    ``optimal``: the solver proved its plan optimal, so free people left out were not its candidates; it did not
+    stop early."""
     group = problem.groups[g]
     rule = group.lead
     called = sorted(problem.workers[w].id for w, h in problem.previous if h == g and any(k != g for k in busy.get(w, ())))
@@ -189,5 +275,9 @@ def shortfall_cause(problem: Problem, g: int, busy: dict[int, list[int]]) -> tup
                               "details_en": ": " + "; ".join(parts)},
                 f"all {len(available)} eligible, available people are taken: " + "; ".join(parts))
     free = len(available) - len(overlapping) - len(capped)
+    if optimal:
+        return ("not_offered", {"free": f"{free:,}"},
+                f"{free} eligible people were free but not offered this post (outside its candidate list or "
+                "held in place by a gentle replan)")
     return ("solver_stopped", {"free": f"{free:,}"},
             f"{free} eligible people were free but the solver stopped before placing them (raise --time-limit)")

@@ -12,10 +12,13 @@ import pandas as pd
 
 from ..io.boundaries import read_dong_boundaries
 from ..safe_write import write_atomic
+from ..waits.station import UNBOUNDED_KO
 
 WAIT_BINS = (0, 5, 15, 30, 60)  # minutes; the colour scale's steps, 30 = the target
 MARKERS = {"polling": "o", "early": "s", "counting": "*"}
 KIND_KO = {"polling": "투표소", "early": "사전투표소", "counting": "개표소"}
+UNBOUNDED_COLOUR = "#6a1b9a"  # purple: outside the green-to-red scale, a line that never clears
+UNKNOWN_COLOUR = "#bdbdbd"  # grey: no prediction for the station
 
 
 def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: Path, out: Path, *,
@@ -49,24 +52,40 @@ def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: P
                     va="center", fontsize=9, color="#333333", zorder=6,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
 
-    bins = list(WAIT_BINS) + [max(10_000.0, float(stations["worst_wait_min"].max(skipna=True) or 0) + 1)]
+    waits_min = stations["worst_wait_min"].astype(float)
+    unbounded = waits_min.map(lambda v: v == float("inf"))  # a stage without a server: 대기 해소 불가
+    unknown = waits_min.isna()  # no prediction (e.g. a plan folder without waits.csv)
+    finite = waits_min[~unbounded & ~unknown]
+    bins = list(WAIT_BINS) + [max(10_000.0, float(finite.max()) + 1 if len(finite) else 0.0)]
     cmap = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
     norm = BoundaryNorm(bins, cmap.N)
     scatter = None
     for kind, group in stations.groupby("site_kind", sort=False):
         # each kind on its own scale: an early-voting station serves a whole 동
         size = 30 + 330 * group["electors"] / max(float(group["electors"].max()), 1.0)
-        scatter = ax.scatter(group["lon"], group["lat"], s=size, c=group["worst_wait_min"].fillna(0), cmap=cmap,
-                             norm=norm, marker=MARKERS[kind], edgecolors="black", linewidths=0.6, zorder=3,
-                             label=KIND_KO[kind])
+        shown = ~unbounded[group.index] & ~unknown[group.index]
+        if shown.any():
+            scatter = ax.scatter(group.loc[shown, "lon"], group.loc[shown, "lat"], s=size[shown],
+                                 c=group.loc[shown, "worst_wait_min"].astype(float), cmap=cmap, norm=norm,
+                                 marker=MARKERS[kind], edgecolors="black", linewidths=0.6, zorder=3,
+                                 label=KIND_KO[kind])
+        for mask, colour, label in ((unbounded, UNBOUNDED_COLOUR, f"{KIND_KO[kind]}: {UNBOUNDED_KO}"),
+                                    (unknown, UNKNOWN_COLOUR, f"{KIND_KO[kind]}: 예측 없음")):
+            these = mask[group.index]
+            if these.any():
+                ax.scatter(group.loc[these, "lon"], group.loc[these, "lat"], s=size[these], c=colour,
+                           marker=MARKERS[kind], edgecolors="black", linewidths=1.2, zorder=4, label=label)
     counting = frame[frame["site_kind"] == "counting"]
     if len(counting):
         ax.scatter(counting["lon"], counting["lat"], s=260, marker="*", c="#3f51b5", edgecolors="black",
                    zorder=4, label="개표소")
-    worst = stations.sort_values(["worst_wait_min", "site_id"], ascending=[False, True]).head(label_worst)
+    ranked = stations.assign(_rank=waits_min.fillna(-1.0))
+    worst = ranked.sort_values(["_rank", "site_id"], ascending=[False, True]).head(label_worst)
     for _, row in worst.iterrows():
-        if pd.notna(row["worst_wait_min"]) and row["worst_wait_min"] >= WAIT_BINS[1]:  # only lines worth a look
-            ax.annotate(f"{row['site_id']} {row['worst_wait_min']:.0f}분", (row["lon"], row["lat"]),
+        wait = row["_rank"]
+        if wait >= WAIT_BINS[1]:  # only lines worth a look
+            text = UNBOUNDED_KO if wait == float("inf") else f"{wait:.0f}분"
+            ax.annotate(f"{row['site_id']} {text}", (row["lon"], row["lat"]),
                         xytext=(8, -14), textcoords="offset points", fontsize=8, zorder=7, color="#b2182b",
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#b2182b"})
     if scatter is not None:

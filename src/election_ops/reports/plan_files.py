@@ -1,17 +1,16 @@
 """Everything a solved plan writes to disk: machine-readable CSVs, a summary and the Korean roster.
 
-All files are written to temporary files beside their targets first and renamed into
-place only when every one of them has been written, so a failure part-way leaves the
-previous plan's files intact and no half-written ones. ``validate`` reads these files
-back and re-checks the hard rules, so the columns below are a contract with it.
+The folder is written whole by ``plan_folder.write_plan_folder`` (built beside the target,
+swapped in by one rename, under a lock), so a failure part-way leaves the previous plan
+intact. ``validate`` reads these files back through ``plan_folder`` and re-checks the hard
+rules, so the columns below are a contract with it.
 
 Personal data: names appear only in roster.xlsx, never in a CSV or the summary.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import functools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
 from ..errors import InputError
 from ..io.scenario import Scenario
-from ..safe_write import atomic_path
+from ..plan_folder import ABSENT, FROZEN, write_absent_csv, write_plan_folder, write_posts_csv
 from ..solution import Plan
 from .context import PlanContext
 from .files import save_csv
@@ -42,16 +41,21 @@ SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assig
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
               "roster.xlsx", "summary.json", "notices.pdf", "report.html")
+# every plan has these; frozen.csv, absent.csv, waits.csv, changes.csv/xlsx may follow
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
                plan: Plan, input_files: dict[str, Path], extra_summary: dict | None = None,
-               extra_files: dict[str, Callable[[Path], None]] | None = None, waits: tuple = ()) -> None:
-    """Write a plan's files into ``out`` (created if need be), all or nothing.
+               extra_files: dict[str, Callable[[Path], None]] | None = None, waits: tuple = (),
+               frozen: tuple = (), absent: tuple[str, ...] = ()) -> None:
+    """Write a plan's files into ``out`` as one whole folder (``plan_folder.write_plan_folder``).
 
     ``input_files`` maps a name to each file the plan was made from (scenario.input_files()
-    plus ``staff``); their sha256 go into summary.json, and ``validate`` reads the staff
-    pool back from ``input_files["staff"]``.
+    plus ``staff``, ``freeze``); their path and sha256 go into summary.json, so ``validate`` can
+    re-derive the plan's demand and refuse a plan whose inputs changed. ``frozen`` (posts kept by
+    --freeze) and ``absent`` (a replan's absent people) are recorded as frozen.csv and absent.csv.
+
+    This is the ONE writer of a plan folder: a new plan file is one more entry of ``files`` below.
     """
     hashes = {name: _input_entry(name, Path(path)) for name, path in input_files.items()}
     summary = plan_summary(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, inputs=hashes)
@@ -64,32 +68,20 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
         "shortfalls.csv": shortfalls_frame(plan),
         "roles.csv": roles_frame(rules),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    _sweep_stale_temp_files(out, [*PLAN_FILES, *(extra_files or {})])
-    with contextlib.ExitStack() as stack:
-        # Entered first, renamed last: summary.json lands only once everything else has.
-        tmp = stack.enter_context(atomic_path(out / "summary.json"))
-        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n",
-                       encoding="utf-8", newline="\n")
-        tmp = stack.enter_context(atomic_path(out / "roster.xlsx"))
-        roster_workbook(tmp, scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, waits=waits)
-        # The documents people read (contract 2): each gets the same bundle the writer has.
-        context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
-                              waits=tuple(waits), summary=summary)
-        write_notices_pdf(stack.enter_context(atomic_path(out / "notices.pdf")), context)
-        write_report_html(stack.enter_context(atomic_path(out / "report.html")), context)
-        for name, frame in csvs.items():
-            save_csv(frame, stack.enter_context(atomic_path(out / name)))
-        for name, write in (extra_files or {}).items():  # e.g. waits.csv, changes.csv: same all-or-nothing write
-            write(stack.enter_context(atomic_path(out / name)))
-        # Leaving the stack renames every temp file into place (or, on an error, removes them all).
-
-
-def _sweep_stale_temp_files(out: Path, names: list[str]) -> None:
-    """Remove what a killed run left behind (``.<file>.*.tmp``); a clean exit never leaves any."""
-    for name in names:
-        for stale in out.glob(f".{name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+    files: dict[str, Callable[[Path], None]] = {name: functools.partial(save_csv, frame) for name, frame in csvs.items()}
+    files["roster.xlsx"] = lambda path: roster_workbook(path, scenario=scenario, demand=demand, rules=rules,
+                                                        workers=workers, plan=plan, waits=waits)
+    # The documents people read (contract 2): each gets the same bundle the writer has.
+    context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
+                          waits=tuple(waits), summary=summary)
+    files["notices.pdf"] = lambda path: write_notices_pdf(path, context)
+    files["report.html"] = lambda path: write_report_html(path, context)
+    if frozen:
+        files[FROZEN] = lambda path: write_posts_csv(path, frozen)
+    if absent:
+        files[ABSENT] = lambda path: write_absent_csv(path, absent)
+    files.update(extra_files or {})  # e.g. waits.csv, changes.csv
+    write_plan_folder(out, files, summary, inputs=input_files.values())
 
 
 def plan_requirements_frame(demand: Demand, plan: Plan) -> pd.DataFrame:

@@ -53,6 +53,7 @@ from ..glossary import (
 from ..io.scenario import Scenario
 from ..safe_write import neutralise
 from ..solution import Assignment, Plan
+from ..waits.station import UNBOUNDED_KO
 
 SHEETS = ("요약", "투표소별", "부서별", "개인별", "미충원")
 FONT = "맑은 고딕"
@@ -231,6 +232,11 @@ class _Widths:
     def apply(self, ws, minimum: float = 6) -> None:
         for col, width in sorted(self.widths.items()):
             ws.set_column(col, col, max(width, minimum))
+
+
+def _wait_cell(minutes: float) -> float | str:
+    """A predicted wait: minutes, or the label of a line that never clears (a desk with no clerk)."""
+    return UNBOUNDED_KO if math.isinf(minutes) else minutes
 
 
 def text_width(text: str) -> int:
@@ -450,13 +456,21 @@ def _department_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan
                  per_page=ROWS_PER_PAGE["부서별"], row_height=POST_ROW_HEIGHT["부서별"])
 
 
+UNPLACED_LISTED_MAX = 10_000  # a pool up to this size lists its people without a post too (미배치)
+
+
 def _person_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) -> None:
-    """개인별: one row per post a person holds, date, hours, place and role on the line; 미배치 for the rest."""
+    """개인별: one row per post a person holds, date, hours, place and role on the line; 미배치 for the rest.
+
+    A city-wide pool (more than UNPLACED_LISTED_MAX people) lists only the people placed and says how many
+    it left out: 199,000 rows of 미배치 would take most of the plan's time and help no one."""
     posts: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan.assignments:
         posts[a.worker_id].append(a)
+    listed = view.workers.values() if len(view.workers) <= UNPLACED_LISTED_MAX else (
+        view.workers[w] for w in posts if w in view.workers)
     rows = []
-    for worker in sorted(view.workers.values(), key=lambda w: w.id):
+    for worker in sorted(listed, key=lambda w: w.id):
         held = sorted(posts.get(worker.id, []), key=lambda a: (view.shift_rank.get(a.shift, 99), *view.post_key(a)))
         who = [worker.id, worker.name, worker.department, grade_text(worker)]
         if not held:
@@ -466,6 +480,10 @@ def _person_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) ->
             rows.append([*who, view.shift_when(a.shift), view.report_time(a.shift), view.site_name(a.site_id),
                          site.dong if site else "", view.role_name(a.site_kind, a.role), int(a.commute_m),
                          a.site_id, a.role])
+    unlisted = len(view.workers) - len({w for w in posts if w in view.workers}) if len(view.workers) > UNPLACED_LISTED_MAX else 0
+    if unlisted:
+        rows.append(["", f"{ko(DOCUMENT, 'unassigned')} {unlisted:,}명 생략", "", "", None, None, None, None, None, None,
+                     None, None])
     table_sheet(ws, fmt, PERSON_COLUMNS, rows, page=page, landscape=True,
                 widths=[9, 10, 16, 7, 30, 9, 30, 10, 22, 10, 12, 15])
 
@@ -551,7 +569,7 @@ def _summary_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan, s
     if waits:
         worst = sorted(waits, key=lambda w: (-w.worst_wait_min, w.site_id))[:WORST_WAITS_SHOWN]
         wait_rows = [[view.site_name(w.site_id), KIND_SHORT.get(str(w.site_kind), str(w.site_kind)),
-                      round(w.voters), w.expected_wait_min, w.worst_wait_min, w.worst_hour,
+                      round(w.voters), _wait_cell(w.expected_wait_min), _wait_cell(w.worst_wait_min), w.worst_hour,
                       w.meets_target, w.capacity_limited, w.site_id,
                       wait_note_ko(meets_target=w.meets_target, capacity_limited=w.capacity_limited,
                                    worst_min=w.worst_wait_min, best_min=w.best_worst_wait_min, hour=w.worst_hour,
