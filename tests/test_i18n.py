@@ -45,7 +45,10 @@ def test_the_language_follows_the_locale_variables(environ, language):
 
 def test_the_catalogue_is_complete_and_compiled():
     """Every message the CLI marks has a Korean translation, and the committed .mo is the compiled .po."""
-    assert load_script().problems() == []
+    problems = load_script().problems()
+    assert problems == [], ("a CLI message or help text without its Korean: run `python scripts/i18n.py update`, "
+                            "translate the new msgstr entries in src/election_ops/locale/ko/LC_MESSAGES/election_ops.po, "
+                            f"then `python scripts/i18n.py compile` (docs/i18n.md): {problems}")
 
 
 def test_help_in_korean_and_in_english():

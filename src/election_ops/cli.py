@@ -451,7 +451,12 @@ def compare(
                         focus=focus, maps=maps)
     write_comparison_xlsx(out / "comparison.xlsx", headline=headline, roles=roles, dongs=dongs, worst=worst)
     write_comparison_html(out / "report.html", plans)
-    if i18n.language() == "ko":  # the figures' Korean names, as in comparison.xlsx
+    if i18n.language() == "ko":  # the figures' Korean names and the plan status in words, as in comparison.xlsx
+        from .reports.comparison import figure_in_words
+
+        headline = headline.astype(object)
+        for name in headline.index:
+            headline.loc[name] = figure_in_words(str(name), list(headline.loc[name]))
         headline = headline.rename(index=lambda name: ko(COMPARISON, str(name)))
         dongs = dongs.rename(columns=lambda name: ko(COMPARISON, str(name)))
     _print_frame(_("Scenario comparison (시나리오 비교)"), headline)

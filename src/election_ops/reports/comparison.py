@@ -61,7 +61,7 @@ def write_comparison_xlsx(path: Path, *, headline: pd.DataFrame, roles: pd.DataF
         book = new_workbook(tmp, title="시나리오 비교")
         try:
             fmt = Formats(book)
-            rows = [[ko(COMPARISON, str(idx)), *_figure(str(idx), _values(row)), str(idx)]
+            rows = [[ko(COMPARISON, str(idx)), *figure_in_words(str(idx), _values(row)), str(idx)]
                     for idx, row in headline.iterrows()]
             table_sheet(book.add_worksheet("비교"), fmt, ["항목", *plans, "코드"], rows, page=page,
                         widths=[40, *[22] * len(plans), 30])
@@ -80,7 +80,7 @@ def write_comparison_xlsx(path: Path, *, headline: pd.DataFrame, roles: pd.DataF
     write_atomic(path, write)
 
 
-def _figure(name: str, values: list) -> list:
+def figure_in_words(name: str, values: list) -> list:
     """A figure's values as an official reads them: the plan status in words, not the solver's."""
     if name != "solver":
         return values
