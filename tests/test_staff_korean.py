@@ -227,6 +227,11 @@ def test_template_filled_by_an_office_solves_end_to_end(repo_root, tmp_path, pre
     roster = load_workbook(out / "roster.xlsx", read_only=True)
     cells = {c for row in roster["요약"].iter_rows(values_only=True) for c in row if isinstance(c, str)}
     assert "시군구 대표점만" in cells and "동 대표점" in cells
+    person = list(roster["개인별"].iter_rows(values_only=True))
+    assert person[0][-1] == "통근거리 기준"
+    basis = {row[0]: row[-1] for row in person[1:]}
+    assert {basis[a["worker_id"]].endswith("(추정)") for a in assignments} == {True, False}
+    assert all(basis[a["worker_id"]].endswith("(추정)") == (a["commute_estimate"] == "true") for a in assignments)
     roster.close()
     # validate reads the same Korean list back (homes not needed there)
     result = runner.invoke(app, ["validate", str(out)])

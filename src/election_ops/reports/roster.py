@@ -67,6 +67,8 @@ DEPARTMENT_WIDTHS = [5, 10, 7, 36, 10, 34, 10, 27, 9, 12, 15]
 PERSON_COLUMNS = ["직원번호", "성명", "부서", "직급", "일시", "집합", "근무 장소", "동", "역할", "통근거리(m)",
                   "투표소코드", "역할코드"]
 SHORT_COLUMNS = ["투표소코드", "투표소", "구분", "역할", "근무", "필요", "배치", "부족", "사유", "역할코드"]
+HOME_BASIS_COLUMN = "통근거리 기준"  # only when some homes are a 동's or 시군구's point
+HOME_BASIS = {"coordinates": "좌표", "dong": "동 대표점(추정)", "sigungu": "시군구 대표점(추정)"}
 CONTACT = "연락처"
 SIGNATURE = "서명"
 UNFILLED = ko(DOCUMENT, "short_name")
@@ -470,22 +472,25 @@ def _person_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) ->
     listed = view.workers.values() if len(view.workers) <= UNPLACED_LISTED_MAX else (
         view.workers[w] for w in posts if w in view.workers)
     rows = []
+    # homes given as a 동 or 시군구 (the office's own list): say whose commute is an estimate, in a last column
+    coarse = any(w.commute_estimate for w in view.workers.values())
     for worker in sorted(listed, key=lambda w: w.id):
         held = sorted(posts.get(worker.id, []), key=lambda a: (view.shift_rank.get(a.shift, 99), *view.post_key(a)))
         who = [worker.id, worker.name, worker.department, grade_text(worker)]
+        home = [HOME_BASIS.get(worker.home_placed_by, "")] if coarse else []
         if not held:
-            rows.append([*who, ko(DOCUMENT, "unassigned"), None, None, None, None, None, None, None])
+            rows.append([*who, ko(DOCUMENT, "unassigned"), None, None, None, None, None, None, None, *home])
         for a in held:
             site = view.sites.get(a.site_id)
             rows.append([*who, view.shift_when(a.shift), view.report_time(a.shift), view.site_name(a.site_id),
                          site.dong if site else "", view.role_name(a.site_kind, a.role), int(a.commute_m),
-                         a.site_id, a.role])
+                         a.site_id, a.role, *home])
     unlisted = len(view.workers) - len({w for w in posts if w in view.workers}) if len(view.workers) > UNPLACED_LISTED_MAX else 0
     if unlisted:
         rows.append(["", f"{ko(DOCUMENT, 'unassigned')} {unlisted:,}명 생략", "", "", None, None, None, None, None, None,
-                     None, None])
-    table_sheet(ws, fmt, PERSON_COLUMNS, rows, page=page, landscape=True,
-                widths=[9, 10, 16, 7, 30, 9, 30, 10, 22, 10, 12, 15])
+                     None, None, *([""] if coarse else [])])
+    table_sheet(ws, fmt, PERSON_COLUMNS + ([HOME_BASIS_COLUMN] if coarse else []), rows, page=page, landscape=True,
+                widths=[9, 10, 16, 7, 30, 9, 30, 10, 22, 10, 12, 15, *([14] if coarse else [])])
 
 
 def _shortfall_sheet(ws, fmt: Formats, page: PageSetup, view: _View, plan: Plan) -> None:
