@@ -38,17 +38,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))  # highs_model sits beside this file
 
-from highs_model import solve_highs
-from pools import POOL_SIZES, measure, print_pools
+from highs_model import solve_highs  # noqa: E402 - after the sys.path line above
+from pools import POOL_SIZES, measure, print_pools  # noqa: E402 - after the sys.path line above
 
-from election_ops.demand import Demand
-from election_ops.domain import Weights, Worker
-from election_ops.model.cpsat import TUNED_PARAMETERS, SolverResult, solve_cpsat
-from election_ops.model.formulation import Formulation, formulate
-from election_ops.model.greedy import greedy_assign
-from election_ops.model.problem import Problem, build_problem
-from election_ops.model.scoring import score
-from election_ops.pipeline import load_inputs, plan_demand
+from election_ops.demand import Demand  # noqa: E402 - after the sys.path line above
+from election_ops.domain import Weights, Worker  # noqa: E402 - after the sys.path line above
+from election_ops.model.cpsat import TUNED_PARAMETERS, SolverResult, solve_cpsat  # noqa: E402 - after the sys.path line above
+from election_ops.model.formulation import Formulation, formulate  # noqa: E402 - after the sys.path line above
+from election_ops.model.greedy import greedy_assign  # noqa: E402 - after the sys.path line above
+from election_ops.model.problem import Problem, build_problem  # noqa: E402 - after the sys.path line above
+from election_ops.model.scoring import score  # noqa: E402 - after the sys.path line above
+from election_ops.pipeline import load_inputs, plan_demand  # noqa: E402 - after the sys.path line above
 
 SCENARIOS = {"2022-presidential": "scenarios/2022-presidential.yaml", "2022-local": "scenarios/2022-local.yaml"}
 TILES = (2, 4)
@@ -307,7 +307,10 @@ def _pct(value) -> str:
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 

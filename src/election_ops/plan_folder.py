@@ -119,12 +119,17 @@ class PlanFolder:
 
     def frame(self, name: str):
         """A plan CSV as a pandas DataFrame: ids as text, injection apostrophes undone, NFC text."""
+        import io
+
         import pandas as pd
 
+        from .io.files import read_input
+
         path = self.file(name)
+        raw = read_input(path, "csv")  # a regular file of bounded size: a FIFO put in a plan folder cannot hang us
         try:
             # ids stay text ("007" is not 7); only an empty cell is missing ("NA" is a name, not a gap)
-            frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False, na_values=[""])
+            frame = pd.read_csv(io.BytesIO(raw), dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False, na_values=[""])
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise InputError(path, f"not a readable CSV file ({type(exc).__name__})", fix=FIX_PLAN) from None
         for column in frame.columns:
@@ -224,8 +229,12 @@ def read_plan(path: Path) -> PlanFolder:
 
 
 def parse_summary(path: Path) -> Summary:
+    from .io.files import read_input
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_input(path, "json").decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid JSON (UnicodeDecodeError)", fix=FIX_PLAN) from None
     except OSError as exc:
         raise InputError(path, f"cannot read the file ({exc.strerror})", fix=FIX_PLAN) from None
     except ValueError as exc:

@@ -8,12 +8,13 @@ country_comparison.xlsx and report.html.
 from __future__ import annotations
 
 import html
-import json
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from ..io.files import read_input, read_json
 from ..reports.files import write_csv
 from ..safe_write import neutralise, write_atomic, write_text_atomic
 from .national import COUNTRY_COLUMNS
@@ -35,14 +36,13 @@ def read_run(folder: Path) -> tuple[pd.DataFrame, dict]:
         if not path.is_file():
             raise InputError(path, "not a country run's output (the file is missing)",
                              fix="point at a folder written by `election-ops country plan --out DIR`")
-    frame = pd.read_csv(csv, dtype={"code": str}, keep_default_na=False)
+    frame = pd.read_csv(io.BytesIO(read_input(csv, "csv")), dtype={"code": str}, keep_default_na=False)
     missing = [c for c in ("code", "sido", *MEASURES) if c not in frame.columns]
     if missing:
         raise InputError(csv, "columns missing", column=missing[0], fix="run `country plan` again into that folder")
-    try:
-        national = json.loads(totals.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InputError(totals, "not valid JSON", fix="run `country plan` again into that folder") from None
+    national = read_json(totals)
+    if not isinstance(national, dict):
+        raise InputError(totals, "not a country run's totals", fix="run `country plan` again into that folder")
     for column in MEASURES:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
     return frame, national
