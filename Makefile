@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/2022-presidential.yaml
 OUT ?= out/2022-presidential
 
-.PHONY: run test bench data install install-dev clean
+.PHONY: run test test-fast bench data install install-dev clean
 
 # pip reports errors only: `make run` prints the plan, not the install.
 PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
@@ -34,6 +34,11 @@ run: install
 test: install-dev
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/python -m pytest
+
+# The quick loop while working: skips the tests marked slow (whole-unit solves, the Dask cluster, the browser).
+test-fast: install-dev
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/python -m pytest -m "not slow" -q
 
 bench: install-dev
 	$(BIN)/python bench/bench.py

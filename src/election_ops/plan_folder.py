@@ -228,6 +228,17 @@ def read_plan(path: Path) -> PlanFolder:
     return PlanFolder(path=path, summary=parse_summary(summary_path))
 
 
+def _input_path(folder: Path, entry: dict) -> Path:
+    """The recorded absolute path; when that is gone, the path relative to the plan folder (the tree was moved)."""
+    recorded = Path(entry["path"])
+    relative = entry.get("relative")
+    if not recorded.exists() and isinstance(relative, str):
+        moved = (folder / relative).resolve()
+        if moved.exists():
+            return moved
+    return recorded
+
+
 def parse_summary(path: Path) -> Summary:
     from .io.files import read_input
 
@@ -249,7 +260,7 @@ def parse_summary(path: Path) -> Summary:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise InputError(path, "an input without a path", column=f"inputs.{name}", fix=FIX_PLAN)
         digest = entry.get("sha256")
-        inputs[name] = InputRecord(name, Path(entry["path"]), digest if isinstance(digest, str) else None)
+        inputs[name] = InputRecord(name, _input_path(path.parent, entry), digest if isinstance(digest, str) else None)
     files = data.get("files") or {}
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         raise InputError(path, "'files' is not a list of file checksums", column="files", fix=FIX_PLAN)

@@ -79,6 +79,8 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
            progress: Callable[[float, float], None] | None, focus: tuple[FixedPost, ...] | None = None,
            start: list[tuple[int, int]] | None = None) -> _Stage:
     widen: dict[int, int] = {}  # group -> times its candidates were widened
+    widened: set[int] = set()  # the groups widened last time, and how many candidates each had before
+    before: dict[int, int] = {}
     while True:
         problem = build_problem(demand, rules, workers, weights=weights, widen=widen, previous=previous,
                                 frozen=frozen, focus=focus)
@@ -101,15 +103,27 @@ def _solve(demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...], we
         chosen = _chosen(formulation, result) if result.values else fallback
         if result.values and _points(problem, weights, fallback) < _points(problem, weights, chosen):
             chosen, result = fallback, replace(result, values=[])  # the solver stopped short of the start
-        more = _groups_to_widen(problem, formulation, result, chosen)
+        offered = _candidate_counts(problem)
+        # a group whose last widening offered nobody new cannot grow (a gentle replan's restricted groups, say):
+        # widening it again would solve the same model again and again
+        stuck = {g for g in widened if offered[g] <= before.get(g, 0)}
+        more = _groups_to_widen(problem, formulation, result, chosen) - stuck
         if not more:
             break
+        widened, before = more, offered
         # A shortfall while eligible people were left out of the candidates: offer more and solve again,
         # starting from this roster.
         widen = {**widen, **{g: widen.get(g, 0) + 1 for g in more}}
         start = chosen
     plan = make_plan(problem, weights, formulation, result, chosen, kept=tuple(previous) + tuple(frozen))
     return _Stage(plan=plan, chosen=chosen)
+
+
+def _candidate_counts(problem: Problem) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for _, g in problem.pairs:
+        counts[g] += 1
+    return counts
 
 
 def _points(problem: Problem, weights: Weights, chosen: list[tuple[int, int]]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +58,7 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
 
     This is the ONE writer of a plan folder: a new plan file is one more entry of ``files`` below.
     """
-    hashes = {name: _input_entry(name, Path(path)) for name, path in input_files.items()}
+    hashes = {name: _input_entry(name, Path(path), Path(out)) for name, path in input_files.items()}
     summary = plan_summary(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, inputs=hashes)
     summary.update(_json_safe(extra_summary or {}))
     csvs = {
@@ -206,13 +207,15 @@ def _json_safe(value):
     return value
 
 
-def _input_entry(name: str, path: Path) -> dict[str, str]:
+def _input_entry(name: str, path: Path, out: Path) -> dict[str, str]:
     try:
         digest = file_sha256(path)
     except OSError as exc:
         raise InputError(path, f"cannot read input file '{name}' to record its checksum ({exc.strerror})",
                          fix="pass the files the plan was made from") from None
-    # absolute, so the plan can be validated, replanned or reused from any working folder
-    return {"path": str(path.resolve()), "sha256": digest}
+    # absolute, so the plan can be validated, replanned or reused from any working folder; and relative to the
+    # plan folder, so a tree moved as a whole (a country run's unit, built aside and renamed) still finds them
+    return {"path": str(path.resolve()), "sha256": digest,
+            "relative": os.path.relpath(path.resolve(), out.resolve()).replace(os.sep, "/")}
 
 
