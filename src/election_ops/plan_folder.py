@@ -427,7 +427,7 @@ def write_plan_folder(target: Path, files: dict[str, Callable[[Path], None]], su
             for name, write in files.items():
                 write(staging / name)
             listing = {name: file_sha256(staging / name) for name in sorted(files)}
-            content = {**_json_safe(summary), "plan_format": PLAN_FORMAT, "files": listing}
+            content = {**json_safe(summary), "plan_format": PLAN_FORMAT, "files": listing}
             (staging / SUMMARY).write_text(json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True,
                                                       allow_nan=False) + "\n", encoding="utf-8", newline="\n")
             mask = _umask()
@@ -519,16 +519,16 @@ def _umask() -> int:
     return mask
 
 
-def _json_safe(value):
+def json_safe(value):
     """NaN and infinities become None (JSON null); numpy scalars plain numbers."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar
-        return _json_safe(value.item())
+        return json_safe(value.item())
     return value
 
 

@@ -25,7 +25,7 @@ from ..demand import Demand
 from ..domain import SiteKind, StaffingRules, Worker
 from ..errors import InputError
 from ..io.scenario import Scenario
-from ..plan_folder import ABSENT, FROZEN, write_absent_csv, write_plan_folder, write_posts_csv
+from ..plan_folder import ABSENT, FROZEN, json_safe, write_absent_csv, write_plan_folder, write_posts_csv
 from ..solution import Plan
 from .context import PlanContext
 from .files import save_csv
@@ -60,7 +60,7 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
     """
     hashes = {name: _input_entry(name, Path(path), Path(out)) for name, path in input_files.items()}
     summary = plan_summary(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan, inputs=hashes)
-    summary.update(_json_safe(extra_summary or {}))
+    summary.update(json_safe(extra_summary or {}))
     csvs = {
         "requirements.csv": plan_requirements_frame(demand, plan),
         "sites.csv": sites_frame(demand),
@@ -166,7 +166,7 @@ def plan_summary(*, scenario: Scenario, demand: Demand, rules: StaffingRules, wo
         "version": __version__,
         "inputs": inputs,
     }
-    return _json_safe(summary)
+    return json_safe(summary)
 
 
 def department_fairness(workers: tuple[Worker, ...], plan: Plan) -> dict[str, dict[str, float]]:
@@ -195,16 +195,6 @@ def _gap(stats) -> float:
         return math.nan
 
 
-def _json_safe(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar
-        return _json_safe(value.item())
-    return value
 
 
 def _input_entry(name: str, path: Path, out: Path) -> dict[str, str]:
@@ -217,5 +207,3 @@ def _input_entry(name: str, path: Path, out: Path) -> dict[str, str]:
     # plan folder, so a tree moved as a whole (a country run's unit, built aside and renamed) still finds them
     return {"path": str(path.resolve()), "sha256": digest,
             "relative": os.path.relpath(path.resolve(), out.resolve()).replace(os.sep, "/")}
-
-
