@@ -151,6 +151,7 @@ def test_missing_boundaries_file_exits_2(maps, tmp_path):
     shutil.copytree(maps["2022-presidential"].parent / "2022-presidential", folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     summary["inputs"]["boundaries"]["path"] = str(tmp_path / "gone" / "dongs.geojson")
+    summary["inputs"]["boundaries"]["relative"] = "../gone/dongs.geojson"  # nor where the folder would find it moved
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     png = tmp_path / "map.png"
     result = runner.invoke(app, ["map", str(folder), "--out", str(png)])
