@@ -48,7 +48,7 @@ def totals(records: list[dict]) -> dict:
     for r in done:
         posts_by_role.update(r.get("posts_by_role") or {})
         role_names.update(r.get("role_names") or {})
-    waits = [_wait(r) for r in done]
+    waits = [worst_wait(r) for r in done]
     return {
         "units": len(records),
         "units_planned": sum(r.get("status") == "planned" for r in records),
@@ -80,7 +80,8 @@ def by_sido(records: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _wait(record: dict) -> float:
+def worst_wait(record: dict) -> float:
+    """A record's worst predicted wait in minutes; ``inf`` for a queue that never clears."""
     value = record.get("worst_wait_min")
     if value in (None, ""):
         return 0.0

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..costs import ROLE_CLASSES
 from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
+from .national import worst_wait as _wait
 from ..safe_write import neutralise, write_atomic, write_text_atomic
 
 KIND_KO = {code: term.ko for code, term in SITE_KINDS.items()}
@@ -39,13 +40,6 @@ UNIT_COLUMNS = {
 def _per_thousand(record: dict) -> float:
     electors = int(record.get("registered_electors") or 0)
     return 1000 * int(record.get("posts_total") or 0) / electors if electors else 0.0
-
-
-def _wait(record: dict) -> float:
-    value = record.get("worst_wait_min")
-    if value in (None, ""):
-        return 0.0
-    return math.inf if value == "inf" else float(value)
 
 
 def _wait_text(value: float) -> str:
