@@ -56,7 +56,8 @@ HIGHS_THREADS = 2
 
 # CP-SAT's own defaults for the parameters TUNED_PARAMETERS changes (num_workers pinned to this
 # machine's 2 cores, so the figure means the same elsewhere).
-DEFAULTS = {"num_workers": 2, "linearization_level": 1, "add_lp_constraints_lazily": True, "cp_model_presolve": True}
+DEFAULTS = {"num_workers": 2, "linearization_level": 1, "add_lp_constraints_lazily": True, "cp_model_presolve": True,
+            "cp_model_probing_level": 2}
 ONE_LIN2 = {**DEFAULTS, "num_workers": 1, "linearization_level": 2}
 SWEEP = (
     ("default (2-worker portfolio)", DEFAULTS),
@@ -65,7 +66,9 @@ SWEEP = (
     ("  + symmetry_level 0", {**ONE_LIN2, "symmetry_level": 0}),
     ("  + presolve off", {**ONE_LIN2, "cp_model_presolve": False}),
     ("  + add_lp_constraints_lazily off", {**ONE_LIN2, "add_lp_constraints_lazily": False}),
-    ("tuned (presolve off + LP eager)", {}),
+    ("  presolve off + LP eager, probing on", {**ONE_LIN2, "cp_model_presolve": False,
+                                                "add_lp_constraints_lazily": False}),
+    ("tuned (presolve off + LP eager + probing off)", {}),
 )
 SWEEP_SEEDS, REPEAT_BELOW_S = 3, 15.0
 MINMAX_WORST_COMMUTE = 10  # points per metre of the single worst commute, replacing the long-commute term

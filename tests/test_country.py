@@ -69,6 +69,16 @@ def test_local_engine_plans_resumes_and_totals(tmp_path):
     # a changed input (another seed) redoes the units
     third = plan_country(out, units=codes[0], engine="local", seed=1)
     assert third.planned_now == 1
+    # notices are left out of a national run unless asked for; asking redoes the unit, which still validates
+    plan = out / "units" / codes[1] / "plan"
+    assert not (plan / "notices.pdf").exists()
+    assert "notices.pdf" not in json.loads((plan / "summary.json").read_text(encoding="utf-8"))["files"]
+    with_notices = plan_country(out, units=codes[1], engine="local", notices=True)
+    assert with_notices.planned_now == 1
+    assert (plan / "notices.pdf").stat().st_size > 0
+    assert "notices.pdf" in json.loads((plan / "summary.json").read_text(encoding="utf-8"))["files"]
+    done = runner.invoke(app, ["validate", str(plan)])
+    assert done.exit_code == 0, done.output
 
 
 def test_a_failing_unit_is_recorded_and_the_others_go_on(tmp_path, monkeypatch):

@@ -29,6 +29,8 @@ def country_plan(
     workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="Worker processes on this machine.")] = 2,
     seed: Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Staff pool and solver seed.")] = 0,
     time_limit: Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Solver limit per unit (s).")] = None,
+    notices: Annotated[bool, typer.Option(
+        "--notices", help="Also write each unit's notices.pdf (a page per person; adds about a third to the run).")] = False,
 ) -> None:
     """Plan every selected unit (init, demand, solve, validate, roster) and write the national totals.
 
@@ -39,7 +41,7 @@ def country_plan(
     output_folder(out)
     progress = _Progress(workers)
     run = plan_country(out, units=units, sido=sido, template=scenario_template, engine=engine, workers=workers,
-                       address=address, seed=seed, time_limit=time_limit, on_plan=progress.start,
+                       address=address, seed=seed, time_limit=time_limit, notices=notices, on_plan=progress.start,
                        on_result=progress.done)
     progress.close()
     _print_national(run, out)
@@ -69,7 +71,8 @@ class _Progress:
         self.finished += 1
         self.failed += record.get("status") == "failed"
         if record.get("status") == "failed":
-            err_console.print(f"unit {record['code']} failed: {record.get('error', '')}", markup=False, highlight=False)
+            err_console.print(_("unit {code} failed: {error}").format(code=record["code"], error=record.get("error", "")),
+                              markup=False, highlight=False)
         if self.status:
             self.status.update(self._line())
 
@@ -78,9 +81,11 @@ class _Progress:
         running = min(self.workers, self.todo - self.finished)
         left = ""
         if self.finished:
-            left = f", about {elapsed / self.finished * (self.todo - self.finished):,.0f} s left"
-        return (f"units: {self.finished}/{self.todo} done, {self.failed} failed, {running} running"
-                f"{left} ({elapsed:,.0f} s)")
+            left = _(", about {seconds} s left").format(
+                seconds=f"{elapsed / self.finished * (self.todo - self.finished):,.0f}")
+        return _("units: {finished}/{todo} done, {failed} failed, {running} running{left} ({elapsed} s)").format(
+            finished=self.finished, todo=self.todo, failed=self.failed, running=running, left=left,
+            elapsed=f"{elapsed:,.0f}")
 
     def close(self) -> None:
         if self.status:
@@ -93,17 +98,17 @@ def _print_national(run, out: Path) -> None:
     from .country.national import totals
 
     t = totals(run.records)
-    table = Table(title=f"national plan: {t['units']} count unit(s)")
+    table = Table(title=_("national plan: {units} count unit(s)").format(units=t["units"]))
     table.add_column("")
-    table.add_column("total", justify="right")
-    for label, key in (("polling stations", "stations_polling"), ("early-voting stations", "stations_early"),
-                       ("counting sites", "stations_counting"), ("posts, polling", "posts_polling"),
-                       ("posts, early voting", "posts_early"), ("posts, counting", "posts_counting"),
-                       ("posts, total", "posts_total"), ("people placed", "people_placed"),
-                       ("posts short", "posts_short"), ("allowance, managers (KRW)", "allowance_manager_krw"),
-                       ("allowance, clerks (KRW)", "allowance_clerk_krw"),
-                       ("allowance, counting (KRW)", "allowance_counting_krw"),
-                       ("allowance, total (KRW)", "allowance_total_krw")):
+    table.add_column(_("total"), justify="right")
+    for label, key in ((_("polling stations"), "stations_polling"), (_("early-voting stations"), "stations_early"),
+                       (_("counting sites"), "stations_counting"), (_("posts, polling"), "posts_polling"),
+                       (_("posts, early voting"), "posts_early"), (_("posts, counting"), "posts_counting"),
+                       (_("posts, total"), "posts_total"), (_("people placed"), "people_placed"),
+                       (_("posts short"), "posts_short"), (_("allowance, managers (KRW)"), "allowance_manager_krw"),
+                       (_("allowance, clerks (KRW)"), "allowance_clerk_krw"),
+                       (_("allowance, counting (KRW)"), "allowance_counting_krw"),
+                       (_("allowance, total (KRW)"), "allowance_total_krw")):
         table.add_row(label, f"{t[key]:,}")
     console.print(table)
     console.print(_("units: {planned} planned, {short} short, {failed} failed; {now} planned now, {reused} reused; "
@@ -129,9 +134,10 @@ def country_compare(
                 out=out))
     table, coverage = write_comparison(out, run_a, run_b)
     row = table[table.sido == NATIONAL].iloc[0]
-    console.print(f"compared {coverage['units_compared']} unit(s): posts {row['posts_total_a']:,} -> "
-                  f"{row['posts_total_b']:,} ({row['posts_total_diff']:+,}), allowance "
-                  f"{row['allowance_total_krw_a']:,} -> {row['allowance_total_krw_b']:,} KRW "
-                  f"({row['allowance_total_krw_diff']:+,})")
+    console.print(_("compared {units} unit(s): posts {a} -> {b} ({diff}), allowance {cost_a} -> {cost_b} KRW "
+                    "({cost_diff})").format(
+        units=coverage["units_compared"], a=f"{row['posts_total_a']:,}", b=f"{row['posts_total_b']:,}",
+        diff=f"{row['posts_total_diff']:+,}", cost_a=f"{row['allowance_total_krw_a']:,}",
+        cost_b=f"{row['allowance_total_krw_b']:,}", cost_diff=f"{row['allowance_total_krw_diff']:+,}"))
     console.print(_("wrote country_comparison.csv, country_comparison.xlsx and report.html to {folder}").format(
         folder=out))

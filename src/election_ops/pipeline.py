@@ -134,10 +134,11 @@ def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | N
 
 
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
-                 extra_files: dict | None = None, absent: tuple[str, ...] = ()) -> None:
+                 extra_files: dict | None = None, absent: tuple[str, ...] = (), notices: bool = True) -> None:
     """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost).
 
     ``absent``: a replan's absent people, recorded so ``validate`` can check they hold nothing.
+    ``notices=False``: no notices.pdf (``country plan`` without ``--notices``).
     """
     from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
@@ -173,7 +174,7 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
         frozen = read_posts(solved.freeze)
     write_plan(out, scenario=scenario, demand=solved.demand, rules=inputs.rules, workers=inputs.workers,
                plan=solved.plan, input_files=input_files, extra_summary=summary, extra_files=files,
-               waits=waits, frozen=frozen, absent=absent)
+               waits=waits, frozen=frozen, absent=absent, notices=notices)
 
 
 def station_waits_of(solved: Solved):

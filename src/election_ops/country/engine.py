@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..errors import UsageError
-from .unit_task import UnitTask, plan_unit
+from .unit_task import UnitTask, plan_unit, warm_up
 
 ENGINES = ("dask", "local", "process")
 ResultHook = Callable[[dict], None]
@@ -45,7 +45,8 @@ def _run_process_pool(tasks: Sequence[UnitTask], workers: int, on_result: Result
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # spawn, not fork: a forked child would inherit the parent's threads and solver state
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=warm_up) as pool:
         futures = {pool.submit(plan_unit, task): task for task in tasks}
         for future in as_completed(futures):
             on_result(_result_of(future, futures[future]))
@@ -66,6 +67,7 @@ def _run_dask(tasks: Sequence[UnitTask], workers: int, address: str | None, on_r
                                silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
+        client.run(warm_up)  # every worker now, in parallel; see warm_up
         futures = client.map(plan_unit, list(tasks), key=[f"unit-{t.code}-{t.input_key[:12]}" for t in tasks],
                              pure=False, retries=2)
         by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}

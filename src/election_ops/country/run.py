@@ -1,7 +1,8 @@
 """``country plan``: pick the units, skip the ones already planned from the same inputs, run the rest, total up.
 
 Resuming: each unit's record (``units/<code>/unit.json``) holds the key of what its plan was
-made from (unit code, scenario template, seed, time limit, product version, shipped data).
+made from (unit code, scenario template, seed, time limit, notices or not, product version,
+shipped data).
 A rerun plans only the units whose record is missing, failed or made from another key; a
 second run with nothing changed does no work. Failures are recorded in ``failed/<code>.json``
 and in country.csv; the other units go on.
@@ -76,9 +77,10 @@ def data_digest() -> str:
     return digest.hexdigest()
 
 
-def input_key(code: str, template: str | None, seed: int, time_limit: float | None, data: str) -> str:
+def input_key(code: str, template: str | None, seed: int, time_limit: float | None, data: str,
+              notices: bool = False) -> str:
     payload = json.dumps({"code": code, "template": template, "seed": seed, "time_limit": time_limit,
-                          "version": __version__, "data": data}, sort_keys=True)
+                          "version": __version__, "data": data, "notices": notices}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -99,7 +101,7 @@ def run_lock(out: Path):
 
 def plan_country(out: Path, *, units: str | None = None, sido: str | None = None, template: Path | None = None,
                  engine: str = "dask", workers: int = 2, address: str | None = None, seed: int = 0,
-                 time_limit: float | None = None,
+                 time_limit: float | None = None, notices: bool = False,
                  on_plan: Callable[[int, int], None] | None = None,
                  on_result: Callable[[dict], None] | None = None) -> CountryRun:
     """Plan the selected units into ``out/units/<code>/`` and write the national outputs into ``out``."""
@@ -115,13 +117,14 @@ def plan_country(out: Path, *, units: str | None = None, sido: str | None = None
         records: dict[str, dict] = {}
         tasks = []
         for unit in selected:
-            key = input_key(unit.code, template_text, seed, time_limit, data)
+            key = input_key(unit.code, template_text, seed, time_limit, data, notices)
             record = read_record(units_dir, unit.code)
             if record and record.get("input_key") == key and record.get("status") in DONE_STATUSES:
                 records[unit.code] = record
                 continue
             tasks.append(UnitTask(code=unit.code, sido=unit.sido, sigungu=unit.sigungu, units_dir=str(units_dir),
-                                  input_key=key, template=template_text, seed=seed, time_limit=time_limit))
+                                  input_key=key, template=template_text, seed=seed, time_limit=time_limit,
+                                  notices=notices))
         # largest first: the long units start early, so the last minutes are not one big unit alone
         size = {u.code: u.registered_electors for u in selected}
         tasks.sort(key=lambda t: (-size[t.code], t.code))

@@ -32,6 +32,7 @@ class UnitTask:
     template: str | None = None  # the scenario template's text (YAML overrides applied to the unit's scenario)
     seed: int = 0
     time_limit: float | None = None
+    notices: bool = False  # notices.pdf per unit: a page per person, ~1 ms a page, not needed for a national check
 
 
 def unit_folder(units_dir: Path, code: str) -> Path:
@@ -78,6 +79,21 @@ def _error_text(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}{where}"
 
 
+def warm_up() -> None:
+    """Load what every unit needs once per worker process (the solver, pandas, the national tables and outlines).
+
+    The engines run it as a worker starts, so a unit's time is its own work, not the worker's first import
+    (~1.5 s); a worker that joins later warms up on its first unit instead.
+    """
+    from ..districts import korea
+    from ..model import solve  # noqa: F401 - imports ortools
+    from ..pipeline import load_inputs  # noqa: F401
+    from ..validate import validate_plan  # noqa: F401
+
+    korea.units_table(), korea.dongs_table(), korea.precincts_table()
+    korea.warm_outlines()
+
+
 def _plan_into(task: UnitTask, build: Path) -> dict:
     from ..districts import init_unit
     from ..pipeline import load_inputs, solve_plan, station_waits_of, write_solved
@@ -90,7 +106,7 @@ def _plan_into(task: UnitTask, build: Path) -> dict:
     inputs = load_inputs(scenario, with_staff=True)
     solved = solve_plan(inputs, time_limit=task.time_limit)
     plan_dir = build / "plan"
-    write_solved(solved, plan_dir)
+    write_solved(solved, plan_dir, notices=task.notices)
     violations = validate_plan(plan_dir, None)
     figures = unit_figures(solved, station_waits_of(solved))
     status = "short" if solved.plan.short_posts else "planned"

@@ -105,6 +105,11 @@ def _features(name: str) -> tuple[dict, ...]:
         return tuple(json.load(fh)["features"])
 
 
+def warm_outlines() -> None:
+    """Parse the shipped outlines now (~1 s), not inside the first unit's ``init``."""
+    _features("units.geojson.gz"), _features("dongs.geojson.gz")
+
+
 def unit_outline(code: str):
     """The unit's outline (simplified), a shapely geometry in WGS84."""
     from shapely.geometry import shape

@@ -42,19 +42,22 @@ SHORTFALL_COLUMNS = ["site_id", "site_kind", "role", "shift", "required", "assig
 ROLE_COLUMNS = ["site_kind", "role", "role_name", "shift", "lead", "min_grade", "requires", "experienced"]
 PLAN_FILES = ("requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv", "roles.csv",
               "roster.xlsx", "summary.json", "notices.pdf", "report.html")
-# every plan has these; frozen.csv, absent.csv, waits.csv, changes.csv/xlsx may follow
+# every plan has these (notices.pdf unless left out: write_plan(notices=False), a national run's default);
+# frozen.csv, absent.csv, waits.csv, changes.csv/xlsx may follow
 
 
 def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: StaffingRules, workers: tuple[Worker, ...],
                plan: Plan, input_files: dict[str, Path], extra_summary: dict | None = None,
                extra_files: dict[str, Callable[[Path], None]] | None = None, waits: tuple = (),
-               frozen: tuple = (), absent: tuple[str, ...] = ()) -> None:
+               frozen: tuple = (), absent: tuple[str, ...] = (), notices: bool = True) -> None:
     """Write a plan's files into ``out`` as one whole folder (``plan_folder.write_plan_folder``).
 
     ``input_files`` maps a name to each file the plan was made from (scenario.input_files()
     plus ``staff``, ``freeze``); their path and sha256 go into summary.json, so ``validate`` can
     re-derive the plan's demand and refuse a plan whose inputs changed. ``frozen`` (posts kept by
     --freeze) and ``absent`` (a replan's absent people) are recorded as frozen.csv and absent.csv.
+    ``notices=False`` leaves out notices.pdf (a national check of staffing hands nothing out; the
+    file list in summary.json says which documents a plan has).
 
     This is the ONE writer of a plan folder: a new plan file is one more entry of ``files`` below.
     """
@@ -75,7 +78,8 @@ def write_plan(out: Path, *, scenario: Scenario, demand: Demand, rules: Staffing
     # The documents people read (contract 2): each gets the same bundle the writer has.
     context = PlanContext(scenario=scenario, demand=demand, rules=rules, workers=workers, plan=plan,
                           waits=tuple(waits), summary=summary)
-    files["notices.pdf"] = lambda path: write_notices_pdf(path, context)
+    if notices:
+        files["notices.pdf"] = lambda path: write_notices_pdf(path, context)
     files["report.html"] = lambda path: write_report_html(path, context)
     if frozen:
         files[FROZEN] = lambda path: write_posts_csv(path, frozen)

@@ -22,6 +22,7 @@ election, not the clock, so one plan always gives the same bytes. Korean words c
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections import defaultdict
@@ -243,12 +244,17 @@ def _wait_cell(minutes: float) -> float | str:
 
 def text_width(text: str) -> int:
     """Columns of a text: a Korean (wide) character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + _wide_chars(text)
+
+
+@functools.lru_cache(maxsize=8192)  # sites, roles and departments repeat on every row (a third of the roster's time)
+def _wide_chars(text: str) -> int:
+    return 0 if text.isascii() else sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` wide (LibreOffice does not size such rows itself)."""
-    wide = sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)  # as LibreOffice draws it
+    wide = len(text) + 0.7 * _wide_chars(text)  # as LibreOffice draws it: a wide character is 1.7
     return max(1, math.ceil(wide / max(width - 1, 1)))
 
 
