@@ -48,7 +48,8 @@ def check_against_nec(folder: Path, codes: list[str]) -> None:
         done = runner.invoke(app, ["validate", str(folder / "units" / row["code"] / "plan")])
         assert done.exit_code == 0, done.output
     national = json.loads((folder / "country.json").read_text(encoding="utf-8"))
-    for key in ("stations_polling", "stations_early", "posts_total", "people_placed", "allowance_total_krw"):
+    for key in ("stations_polling", "stations_early", "posts_total", "people_placed", "allowance_total_krw",
+                "stations_over_wait_limit"):
         assert national[key] == sum(int(r[key]) for r in rows), key
     assert national["stations_polling"] == sum(catalog[c].precincts for c in codes)
     assert sum(national["posts_by_role"].values()) == national["posts_total"]
@@ -190,3 +191,11 @@ def test_one_run_per_folder(tmp_path):
     out = tmp_path / "run"
     with run_lock(out), pytest.raises(UsageError, match="another country run"), run_lock(out):
         pass
+
+
+@pytest.mark.parametrize("template", sorted((Path(__file__).parents[1] / "scenarios" / "country").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_shipped_templates_load_over_a_real_unit(template):
+    from election_ops.country.template import check_template_on, read_template
+
+    check_template_on(codes_of(SMALL[0])[0], read_template(template), template)

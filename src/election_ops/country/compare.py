@@ -26,6 +26,7 @@ MEASURES = {
     "posts_total": "필요 인력 계", "people_placed": "배치 인원", "posts_short": "미충원",
     "allowance_manager_krw": f"수당: {CLASS_KO['manager']}(원)", "allowance_clerk_krw": f"수당: {CLASS_KO['clerk']}(원)",
     "allowance_counting_krw": f"수당: {CLASS_KO['counting']}(원)", "allowance_total_krw": "수당 계(원)",
+    "stations_over_wait_limit": "대기 30분 초과 투표소",
 }
 NATIONAL = "전국"
 
@@ -121,7 +122,7 @@ def _write_xlsx(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
         for name, (headers, rows) in (("시도별", _korean_table(table)),
                                       ("역할별", (["구분", "역할", "A", "B", "차이"],
                                                   [[KIND_KO.get(r["site_kind"], r["site_kind"]),
-                                                    f"{r['role_name']} ({r['role']})", r["posts_a"], r["posts_b"],
+                                                    r["role_name"], r["posts_a"], r["posts_b"],
                                                     r["posts_diff"]] for r in roles.to_dict("records")]))):
             ws = book.add_worksheet(name)
             ws.set_landscape()
@@ -150,7 +151,7 @@ def _write_html(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
     cards = "".join(
         f'<div class="card"><div class="v {"neg" if national[f"{m}_diff"] < 0 else ""}">{national[f"{m}_diff"]:+,}</div>'
         f'<div class="k">{html.escape(MEASURES[m])} ({national[f"{m}_a"]:,} → {national[f"{m}_b"]:,})</div></div>'
-        for m in ("posts_total", "posts_polling", "posts_early", "allowance_total_krw"))
+        for m in ("posts_total", "posts_polling", "posts_early", "allowance_total_krw", "stations_over_wait_limit"))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in ("시도", "필요 인력 A", "B", "차이", "수당 계 A(원)", "B", "차이"))
     body = "".join(
         f"<tr><td>{html.escape(r['sido'])}</td><td>{r['posts_total_a']:,}</td><td>{r['posts_total_b']:,}</td>"
@@ -159,7 +160,7 @@ def _write_html(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
         for r in table.to_dict("records"))
     role_body = "".join(
         f"<tr><td>{html.escape(KIND_KO.get(r['site_kind'], r['site_kind']))}</td>"
-        f"<td>{html.escape(r['role_name'])} ({html.escape(r['role'])})</td><td>{r['posts_a']:,}</td>"
+        f"<td>{html.escape(r['role_name'])}</td><td>{r['posts_a']:,}</td>"
         f"<td>{r['posts_b']:,}</td><td>{r['posts_diff']:+,}</td></tr>" for r in roles.to_dict("records"))
     page = f"""<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>전국 배치 비교</title>

@@ -8,6 +8,7 @@ from collections import Counter
 from ..costs import ROLE_CLASSES, cost_by_class
 
 SITE_KINDS = ("polling", "early", "counting")
+WAIT_LIMIT_MIN = 30.0  # the national tables flag a station whose worst predicted hour waits longer (the bar)
 
 
 def unit_figures(solved, waits) -> dict:
@@ -40,6 +41,7 @@ def unit_figures(solved, waits) -> dict:
         "allowance_total_krw": int(sum(allowance.values())),
         "worst_wait_min": worst if math.isfinite(worst) else "inf",
         "worst_wait_site": worst_site,
+        "stations_over_wait_limit": sum(w.worst_wait_min > WAIT_LIMIT_MIN for w in waits),
         "solver_status": stats.status,
         "gap": round(stats.gap, 6) if math.isfinite(stats.gap) else None,
         "solve_seconds": round(stats.solve_seconds, 3),

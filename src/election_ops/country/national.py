@@ -18,7 +18,7 @@ import pandas as pd
 from ..costs import ROLE_CLASSES
 from ..reports.files import write_csv
 from ..safe_write import write_text_atomic
-from .figures import SITE_KINDS
+from .figures import SITE_KINDS, WAIT_LIMIT_MIN
 
 COUNTRY_COLUMNS = [
     "code", "sido", "sigungu", "registered_electors", "nec_registered_electors", "nec_precincts", "nec_emd",
@@ -26,10 +26,10 @@ COUNTRY_COLUMNS = [
     "posts_polling", "posts_early", "posts_counting", "posts_total", "people_placed", "pool_size", "posts_short",
     "allowance_manager_krw", "allowance_clerk_krw", "allowance_counting_krw", "allowance_total_krw",
     "worst_wait_min", "worst_wait_site", "status", "solver_status", "gap", "solve_seconds", "unit_seconds", "error",
+    "stations_over_wait_limit",  # added later, so last: stations (any kind) whose worst hour waits over 30 minutes
 ]
 NUMBER_COLUMNS = [c for c in COUNTRY_COLUMNS if c.startswith(("stations_", "posts_", "allowance_", "people_", "pool_",
                                                               "registered_", "nec_"))]
-WAIT_LIMIT_MIN = 30.0
 
 
 def country_frame(records: list[dict]) -> pd.DataFrame:
@@ -64,6 +64,7 @@ def totals(records: list[dict]) -> dict:
         **{f"allowance_{k}_krw": sum(int(r.get(f"allowance_{k}_krw") or 0) for r in done) for k in ROLE_CLASSES},
         "allowance_total_krw": sum(int(r.get("allowance_total_krw") or 0) for r in done),
         "units_over_wait_limit": sum(w > WAIT_LIMIT_MIN for w in waits),
+        "stations_over_wait_limit": sum(int(r.get("stations_over_wait_limit") or 0) for r in done),
         "posts_by_role": dict(sorted(posts_by_role.items())),
         "role_names": dict(sorted(role_names.items())),
     }

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..costs import ROLE_CLASSES
 from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
-from .national import worst_wait as _wait
 from ..safe_write import neutralise, write_atomic, write_text_atomic
+from .figures import WAIT_LIMIT_MIN
+from .national import worst_wait as _wait
 
 KIND_KO = {code: term.ko for code, term in SITE_KINDS.items()}
 CLASS_KO = {code: term.ko for code, term in ALLOWANCE_CLASSES.items()}
@@ -26,7 +27,7 @@ SIDO_COLUMNS = {
     "stations_early": "사전투표소", "stations_counting": "개표소", "posts_polling": "투표소 인력",
     "posts_early": "사전투표소 인력", "posts_counting": "개표소 인력", "posts_total": "필요 인력 계",
     "people_placed": "배치 인원", "posts_short": "미충원", "allowance_total_krw": "수당 계(원)",
-    "units_over_wait_limit": "대기 30분 초과 구시군",
+    "units_over_wait_limit": "대기 30분 초과 구시군", "stations_over_wait_limit": "대기 30분 초과 투표소",
 }
 UNIT_COLUMNS = {
     "code": "코드", "sido": "시도", "sigungu": "구시군", "registered_electors": "선거인수",
@@ -92,14 +93,14 @@ def write_country_xlsx(path: Path, records: list[dict], national: dict, sido: pd
             *[[f"수당: {CLASS_KO[k]}(원)", national[f"allowance_{k}_krw"]] for k in ROLE_CLASSES],
             ["수당 계(원)", national["allowance_total_krw"]],
             ["대기 30분 초과 구시군", national["units_over_wait_limit"]],
+            ["대기 30분 초과 투표소(사전투표소 포함)", national["stations_over_wait_limit"]],
         ]
         sheet("전국", ["항목", "값"], summary, [28, 18])
         sido_rows = [[_cell(row[k]) for k in SIDO_COLUMNS] for row in sido.to_dict("records")]
         sheet("시도별", list(SIDO_COLUMNS.values()), sido_rows, [16] + [12] * (len(SIDO_COLUMNS) - 1))
         unit_rows = [[_unit_cell(r, k) for k in UNIT_COLUMNS] for r in records]
         sheet("구시군별", list(UNIT_COLUMNS.values()), unit_rows, [8, 14, 16] + [11] * (len(UNIT_COLUMNS) - 3))
-        role_rows = [[KIND_KO.get(key.split(":")[0], key.split(":")[0]),
-                      f"{national['role_names'].get(key, '')} ({key.split(':')[1]})", posts]
+        role_rows = [[KIND_KO.get(key.split(":")[0], key.split(":")[0]), national["role_names"].get(key, ""), posts]
                      for key, posts in national["posts_by_role"].items()]
         sheet("역할별", ["구분", "역할", "인원"], role_rows, [14, 34, 12])
         attention = [[r["code"], r["sido"], r["sigungu"], STATUS_KO.get(r.get("status"), r.get("status")),
@@ -133,7 +134,7 @@ def _unit_cell(record: dict, key: str):
 
 
 def _needs_attention(record: dict) -> bool:
-    return record.get("status") != "planned" or _wait(record) > 30.0
+    return record.get("status") != "planned" or _wait(record) > WAIT_LIMIT_MIN
 
 
 def _problem_ko(record: dict) -> str:
@@ -143,7 +144,7 @@ def _problem_ko(record: dict) -> str:
     if int(record.get("posts_short") or 0):
         parts.append(f"미충원 {int(record['posts_short']):,}명")
     wait = _wait(record)
-    if wait > 30.0:
+    if wait > WAIT_LIMIT_MIN:
         site = record.get("worst_wait_site", "")
         parts.append(f"{site} 예상 대기 {_wait_text(wait)}{'' if math.isinf(wait) else '분'}")
     return "; ".join(parts)
@@ -170,8 +171,8 @@ def write_country_html(path: Path, records: list[dict], national: dict, sido: pd
     attention_html = (_table(["코드", "시도", "구시군", "상태", "미충원", "최장 예상 대기(분)", "내용"], attention)
                       if attention else "<p>미충원이나 30분 넘는 대기가 예상되는 구시군이 없습니다.</p>")
     roles = _table(["구분", "역할", "인원"],
-                   [[KIND_KO.get(k.split(":")[0], k), f"{national['role_names'].get(k, '')} ({k.split(':')[1]})",
-                     _fmt(v)] for k, v in national["posts_by_role"].items()])
+                   [[KIND_KO.get(k.split(":")[0], k), national["role_names"].get(k, ""), _fmt(v)]
+                    for k, v in national["posts_by_role"].items()])
     money = _table(["수당 구분", "금액(원)"], [[CLASS_KO[k], _fmt(national[f"allowance_{k}_krw"])] for k in ROLE_CLASSES]
                    + [["계", _fmt(national["allowance_total_krw"])]])
     page = _PAGE.format(cards=card_html, map=svg, sido=sido_table, attention=attention_html, roles=roles,

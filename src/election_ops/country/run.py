@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import UsageError
 from .engine import run_tasks
-from .unit_task import UnitTask, read_record, sweep_leftovers
+from .unit_task import RECORD_FORMAT, UnitTask, read_record, sweep_leftovers
 
 DONE_STATUSES = ("planned", "short")
 
@@ -80,7 +80,8 @@ def data_digest() -> str:
 def input_key(code: str, template: str | None, seed: int, time_limit: float | None, data: str,
               notices: bool = False) -> str:
     payload = json.dumps({"code": code, "template": template, "seed": seed, "time_limit": time_limit,
-                          "version": __version__, "data": data, "notices": notices}, sort_keys=True)
+                          "version": __version__, "record_format": RECORD_FORMAT, "data": data, "notices": notices},
+                         sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

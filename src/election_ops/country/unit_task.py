@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 UNIT_RECORD = "unit.json"
+RECORD_FORMAT = 2  # raise when a unit record gains or changes a figure: older records are then planned again
 BUILDING = ".building"
 TEMPLATE_SCENARIO = "template.yaml"
 
