@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from projects import copy_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,16 +42,14 @@ def local_inputs(local_scenario: Path):
 
 
 @pytest.fixture
-def copy_district(tmp_path: Path, repo_root: Path) -> Path:
+def copy_district(tmp_path: Path) -> Path:
     """A copy of scenarios/ and data/precincts/ under tmp_path; returns the copy's root.
 
     The scenarios name their files relative to themselves, so
     ``copy_district / "scenarios/2022-presidential.yaml"`` loads the copied data, and a
     test may break any file under ``copy_district / "data/precincts/geumcheon"``.
     """
-    shutil.copytree(repo_root / "scenarios", tmp_path / "scenarios")
-    shutil.copytree(repo_root / "data" / "precincts", tmp_path / "data" / "precincts")
-    return tmp_path
+    return copy_project(tmp_path, ("scenarios", "data/precincts"))
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,11 @@ from typer.testing import CliRunner
 from election_ops.cli import app
 from election_ops.comparison import changed_dongs, read_plan_files
 from election_ops.glossary import COMPARISON
+from projects import copy_project
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
+WHOLE = ("scenarios", "data")
 PRESIDENTIAL = REPO / "scenarios" / "2022-presidential.yaml"
 PRESIDENTIAL_60 = REPO / "scenarios" / "2022-presidential-60.yaml"
 PLAN_FILES = ("summary.json", "requirements.csv", "sites.csv", "shifts.csv", "assignments.csv", "shortfalls.csv",
@@ -32,13 +34,6 @@ PLAN_FILES = ("summary.json", "requirements.csv", "sites.csv", "shifts.csv", "as
 COVID_ROLES = ("covid_screening", "quarantine_support")
 HANGUL = re.compile("[가-힣]")
 MIN_WAIT_RATIO, MIN_WAIT_60 = 5, 10.0  # the 60-precinct 독산1동 waits at least 5x as long, and 10 min or more
-
-
-def copy_project(root: Path) -> Path:
-    """scenarios/ and data/ under ``root``: a scenario's paths must stay inside its project folder."""
-    shutil.copytree(REPO / "scenarios", root / "scenarios")
-    shutil.copytree(REPO / "data", root / "data")
-    return root
 
 
 def write_overlays(folder: Path) -> Path:
@@ -59,7 +54,7 @@ class Compared:
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory) -> Compared:
-    root = copy_project(tmp_path_factory.mktemp("compare"))
+    root = copy_project(tmp_path_factory.mktemp("compare"), WHOLE)
     no_covid = write_overlays(root / "scenarios")
     out = root / "out"
     result = runner.invoke(app, ["compare", str(PRESIDENTIAL), str(no_covid), "--out", str(out)])
@@ -197,7 +192,7 @@ def test_compare_again_reuses_the_saved_plans(compared):
 
 def test_a_changed_input_forces_a_new_solve(compared, tmp_path):
     """Reuse goes by the input files' contents and the seed; here a base two levels up changes."""
-    no_covid = write_overlays(copy_project(tmp_path) / "scenarios")  # the same bytes in another folder
+    no_covid = write_overlays(copy_project(tmp_path, WHOLE) / "scenarios")  # the same bytes in another folder
     out = tmp_path / "out"
     shutil.copytree(compared.out, out)
     args = ["compare", str(PRESIDENTIAL), str(no_covid), "--out", str(out)]
@@ -312,7 +307,7 @@ def test_60_precincts_wait_longer_at_dokssan1_and_only_dokssan1_differs(compared
 def test_two_scenarios_with_the_same_file_name_keep_their_own_plans(compared, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(compared.out / "no-covid", out / "no-covid")  # reused for the first file: one solve in all
-    other = copy_project(tmp_path) / "elsewhere" / "no-covid.yaml"
+    other = copy_project(tmp_path, WHOLE) / "elsewhere" / "no-covid.yaml"
     other.parent.mkdir()
     other.write_text("base: ../scenarios/2022-presidential.yaml\nturnout_scale: 1.1\n", encoding="utf-8")
     result = runner.invoke(app, ["compare", str(compared.no_covid), str(other), "--out", str(out)])

@@ -31,6 +31,7 @@ from election_ops.io.rules import load_rules
 from election_ops.io.scenario import load_scenario
 from election_ops.io.staff import load_staff
 from election_ops.pipeline import load_inputs, plan_demand
+from projects import copy_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("data/precincts/geumcheon")
@@ -344,10 +345,7 @@ def _load_all(scenario: Path):
 
 @pytest.fixture(scope="module")
 def scenario_copy(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO_ROOT / "scenarios", root / "scenarios")
-    shutil.copytree(REPO_ROOT / DATA, root / DATA)
-    return root / "scenarios"
+    return copy_project(tmp_path_factory.mktemp("project"), ("scenarios", str(DATA))) / "scenarios"
 
 
 @FUZZ

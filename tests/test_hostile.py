@@ -13,7 +13,6 @@ import io
 import itertools
 import os
 import re
-import shutil
 import threading
 import unicodedata
 import zipfile
@@ -33,6 +32,7 @@ from election_ops.io.yamlfile import read_yaml
 from election_ops.model.departments import own_dong
 from election_ops.pipeline import load_inputs
 from election_ops.replan import parse_absent, read_posts
+from projects import copy_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PRESIDENTIAL = Path("scenarios/2022-presidential.yaml")
@@ -78,9 +78,7 @@ def district(presidential_inputs):
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of scenarios/ and data/ (staff too) to break."""
-    shutil.copytree(REPO_ROOT / "scenarios", tmp_path / "scenarios")
-    shutil.copytree(REPO_ROOT / "data", tmp_path / "data")
-    return tmp_path
+    return copy_project(tmp_path, ("scenarios", "data"))
 
 
 def finishes(call, seconds: float = 20.0):

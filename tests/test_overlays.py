@@ -25,22 +25,17 @@ from election_ops.io.scenario import load_scenario
 from election_ops.io.staff import load_staff
 from election_ops.overlays import StaffChanges, apply_staff_changes
 from election_ops.pipeline import load_inputs, plan_demand
+from projects import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
+WHOLE = ("scenarios", "data")  # the 금천구 data, the staff pool and the national tables
 DATA = Path("data") / "precincts" / "geumcheon"
 REGISTER = "2022-03-09"
 
 
-def copy_project(root: Path) -> Path:
-    """scenarios/ and data/ copied under ``root``: the shipped scenarios load the copied data."""
-    shutil.copytree(REPO / "scenarios", root / "scenarios")
-    shutil.copytree(REPO / "data", root / "data")
-    return root
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path)
+    return copy_project(tmp_path, WHOLE)
 
 
 def write_scenario(folder: Path, text: str, *, name: str = "what-if.yaml",
@@ -203,7 +198,7 @@ PART_IDS = ["가산동-1", "가산동-7", "가산동-8"]
 
 @pytest.fixture(scope="module")
 def split_inputs(tmp_path_factory):
-    return load_inputs(write_scenario(copy_project(tmp_path_factory.mktemp("split")) / "scenarios", SPLIT))
+    return load_inputs(write_scenario(copy_project(tmp_path_factory.mktemp("split"), WHOLE) / "scenarios", SPLIT))
 
 
 def test_split_shares_the_figures_exactly_by_largest_remainder(presidential_inputs, split_inputs):

@@ -28,6 +28,7 @@ from election_ops.plan_folder import (
     writer_lock,
 )
 from election_ops.safe_write import neutralise, restore
+from projects import copy_project, solve_presidential
 
 runner = CliRunner()
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -35,14 +36,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def flat(text: str) -> str:
     return "".join(text.split())
-
-
-def copy_project(root: Path) -> Path:
-    """scenarios/, data/precincts and data/staff under ``root``: inputs a test may break or point --out at."""
-    shutil.copytree(REPO_ROOT / "scenarios", root / "scenarios")
-    shutil.copytree(REPO_ROOT / "data" / "precincts", root / "data" / "precincts")
-    shutil.copytree(REPO_ROOT / "data" / "staff", root / "data" / "staff")
-    return root
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -58,11 +51,7 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def solved(project, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("solved") / "plan"
-    result = runner.invoke(app, ["solve", str(project / "scenarios/2022-presidential.yaml"), "--out", str(out),
-                                 "--time-limit", "10"])
-    assert result.exit_code == 0, result.output
-    return out
+    return solve_presidential(project, tmp_path_factory.mktemp("solved") / "plan")
 
 
 # --- the one apostrophe helper ---------------------------------------------------------------------------

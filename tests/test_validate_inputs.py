@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from election_ops.cli import app
 from election_ops.validate import validate_report
+from projects import copy_project, solve_presidential
 
 runner = CliRunner()
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -49,20 +50,12 @@ def rules_of(plan: Path, staff: Path | None = None) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO_ROOT / "scenarios", root / "scenarios")
-    shutil.copytree(REPO_ROOT / "data" / "precincts", root / "data" / "precincts")
-    shutil.copytree(REPO_ROOT / "data" / "staff", root / "data" / "staff")
-    return root
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture(scope="module")
 def base(project, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("base") / "plan"
-    result = runner.invoke(app, ["solve", str(project / "scenarios/2022-presidential.yaml"), "--out", str(out),
-                                 "--time-limit", "10"])
-    assert result.exit_code == 0, result.output
-    return out
+    return solve_presidential(project, tmp_path_factory.mktemp("base") / "plan")
 
 
 @pytest.fixture(scope="module")

@@ -11,29 +11,25 @@ METRIC_CRS = 5179
 
 
 @functools.cache
-def _transformer():
+def _transformer(source: int, target: int):
     from pyproj import Transformer
 
-    return Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _project(source: int, target: int, a, b) -> tuple[np.ndarray, np.ndarray]:
+    u, v = _transformer(source, target).transform(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return np.asarray(u), np.asarray(v)
 
 
 def to_metric(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """Project WGS84 degrees to EPSG:5179 metres (arrays or scalars)."""
-    x, y = _transformer().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x), np.asarray(y)
-
-
-@functools.cache
-def _inverse_transformer():
-    from pyproj import Transformer
-
-    return Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    return _project(WGS84, METRIC_CRS, lon, lat)
 
 
 def to_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
     """Project EPSG:5179 metres back to WGS84 degrees (arrays or scalars)."""
-    lon, lat = _inverse_transformer().transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return np.asarray(lon), np.asarray(lat)
+    return _project(METRIC_CRS, WGS84, x, y)
 
 
 def distance_matrix_m(from_lonlat: np.ndarray, to_lonlat: np.ndarray, *, block: int = 1 << 14) -> np.ndarray:

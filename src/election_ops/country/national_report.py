@@ -15,6 +15,8 @@ import pandas as pd
 
 from ..costs import ROLE_CLASSES
 from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
+from ..reports.palette import wait_colour, wait_legend
+from ..reports.svgmap import Projection
 from ..safe_write import neutralise, write_atomic, write_text_atomic
 from .figures import WAIT_LIMIT_MIN
 from .national import worst_wait as _wait
@@ -199,9 +201,6 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 PER_THOUSAND_BINS = (4.0, 5.0, 6.0, 7.0)
 PER_THOUSAND_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-WAIT_BINS = (10.0, 20.0, 30.0)
-WAIT_COLOURS = ("#edf8e9", "#bae4b3", "#fdae61", "#d7191c")
-UNBOUNDED_COLOUR = "#5e3c99"
 
 
 def _bin_colour(value: float, bins: tuple, colours: tuple) -> str:
@@ -212,27 +211,28 @@ def _bin_colour(value: float, bins: tuple, colours: tuple) -> str:
 
 
 def _map_svg(outlines: dict, by_code: dict) -> str:
-    width, lon0, lon1, lat0, lat1 = 640.0, 124.5, 131.0, 33.0, 38.7
-    kx = math.cos(math.radians(36.0))
-    scale = width / ((lon1 - lon0) * kx)
-    height = (lat1 - lat0) * scale
-
-    def xy(lon: float, lat: float) -> str:
-        return f"{(lon - lon0) * kx * scale:.1f},{(lat1 - lat) * scale:.1f}"
-
-    paths = []
+    features = []
     for feature in outlines.get("features", []):
-        code = str(feature["properties"].get("code") or feature["properties"].get("sgg"))
-        record = by_code.get(code)
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        features.append((str(feature["properties"].get("code") or feature["properties"].get("sgg")), polygons))
+    project = Projection([pt for _, polygons in features for poly in polygons for ring in poly for pt in ring],
+                         width=640.0, pad=4.0)
+
+    def xy(lon: float, lat: float) -> str:
+        x, y = project(lon, lat)
+        return f"{x:.1f},{y:.1f}"
+
+    paths = []
+    for code, polygons in features:
+        record = by_code.get(code)
         d = " ".join("M" + " L".join(xy(*pt) for pt in ring) + "Z" for poly in polygons for ring in poly)
         if record is None:
             paths.append(f'<path d="{d}" class="off"/>')
             continue
         per_k, wait = _per_thousand(record), _wait(record)
         c1 = _bin_colour(per_k, PER_THOUSAND_BINS, PER_THOUSAND_COLOURS)
-        c2 = UNBOUNDED_COLOUR if math.isinf(wait) else _bin_colour(wait, WAIT_BINS, WAIT_COLOURS)
+        c2 = wait_colour(wait)
         label = (f"{record['sido']} {record['sigungu']}: 선거인 1천 명당 인력 {per_k:.1f}명, "
                  f"최장 예상 대기 {_wait_text(wait)}{'' if math.isinf(wait) else '분'}, "
                  f"{STATUS_KO.get(record.get('status'), record.get('status'))}")
@@ -240,12 +240,10 @@ def _map_svg(outlines: dict, by_code: dict) -> str:
                      f"<title>{html.escape(label)}</title></path>")
     legend_a = "".join(f'<span><i style="background:{c}"></i>{t}</span>' for c, t in zip(
         PER_THOUSAND_COLOURS, ("4명 미만", "4–5명", "5–6명", "6–7명", "7명 이상"), strict=True))
-    legend_b = "".join(f'<span><i style="background:{c}"></i>{t}</span>' for c, t in zip(
-        (*WAIT_COLOURS, UNBOUNDED_COLOUR), ("10분 미만", "10–20분", "20–30분", "30분 이상", "대기 해소 불가"),
-        strict=True))
+    legend_b = "".join(f'<span><i style="background:{c}"></i>{html.escape(t)}</span>' for c, t in wait_legend()[:-1])
     return (f'<div class="mapbar"><button id="ma" class="on">선거인 1천 명당 인력</button>'
             f'<button id="mb">최장 예상 대기</button></div>'
-            f'<svg id="map" viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="구시군 지도">'
+            f'<svg id="map" viewBox="0 0 {project.width:.0f} {project.height:.0f}" role="img" aria-label="구시군 지도">'
             f'{"".join(paths)}</svg>'
             f'<div class="legend" id="la">{legend_a}</div><div class="legend" id="lb" hidden>{legend_b}</div>')
 

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..glossary import SITE_KINDS
 from ..io.boundaries import read_dong_boundaries
 from ..safe_write import write_atomic
 from ..waits.station import UNBOUNDED_KO
+from . import palette
 
-WAIT_BINS = (0, 5, 15, 30, 60)  # minutes; the colour scale's steps, 30 = the target
+WAIT_BINS = (0, *palette.WAIT_BINS)  # minutes; the colour scale's steps, 30 = the target
 MARKERS = {"polling": "o", "early": "s", "counting": "*"}
-KIND_KO = {"polling": "투표소", "early": "사전투표소", "counting": "개표소"}
-UNBOUNDED_COLOUR = "#6a1b9a"  # purple: outside the green-to-red scale, a line that never clears
-UNKNOWN_COLOUR = "#bdbdbd"  # grey: no prediction for the station
+KIND_KO = {code: term.ko for code, term in SITE_KINDS.items()}
+UNBOUNDED_COLOUR = palette.UNBOUNDED_COLOUR  # outside the green-to-red scale, a line that never clears
+UNKNOWN_COLOUR = palette.NO_WAIT_COLOUR  # no prediction for the station
 
 
 def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: Path, out: Path, *,
@@ -57,7 +59,7 @@ def draw_plan_map(sites: pd.DataFrame, waits: pd.DataFrame | None, boundaries: P
     unknown = waits_min.isna()  # no prediction (e.g. a plan folder without waits.csv)
     finite = waits_min[~unbounded & ~unknown]
     bins = list(WAIT_BINS) + [max(10_000.0, float(finite.max()) + 1 if len(finite) else 0.0)]
-    cmap = ListedColormap(["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"])
+    cmap = ListedColormap(list(palette.WAIT_COLOURS))
     norm = BoundaryNorm(bins, cmap.N)
     scatter = None
     for kind, group in stations.groupby("site_kind", sort=False):

@@ -12,14 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..glossary import DOCUMENT, ko
+from .palette import UNBOUNDED_COLOUR, WAIT_COLOURS, wait_colour, wait_legend
 
-# The colour steps of the PNG maps (reports/maps.py), in minutes: under 5, 5-15, 15-30, 30-60, 60 and over.
-WAIT_BINS = (5, 15, 30, 60)
-WAIT_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
-WAIT_LABELS = ("5분 미만", "5~15분", "15~30분", "30~60분", "60분 이상")
-UNBOUNDED_COLOUR = "#5e3c99"  # a wait that never clears: its own colour, not the far end of the scale
-NO_WAIT_COLOUR = "#9e9e9e"  # no prediction (e.g. a station the plan does not staff)
+__all__ = ["UNBOUNDED_COLOUR", "WAIT_COLOURS", "MapStation", "Projection", "map_svg", "wait_colour"]
 COUNTING_COLOUR = "#3f51b5"
 SERIES_COLOURS = ("#d73027", "#4575b4", "#1b7837", "#762a83", "#e08214", "#01665e")
 
@@ -38,21 +33,9 @@ class MapStation:
     label: str = ""  # the hover text (SVG <title>)
 
 
-def wait_colour(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_WAIT_COLOUR
-    if math.isinf(value):
-        return UNBOUNDED_COLOUR
-    for limit, colour in zip(WAIT_BINS, WAIT_COLOURS):
-        if value < limit:
-            return colour
-    return WAIT_COLOURS[-1]
-
-
 def legend_html() -> str:
     """The map's legend as HTML (it sits under the SVG)."""
-    items = [(c, t) for c, t in zip(WAIT_COLOURS, WAIT_LABELS)]
-    items += [(UNBOUNDED_COLOUR, ko(DOCUMENT, "unbounded_wait")), (NO_WAIT_COLOUR, ko(DOCUMENT, "no_prediction"))]
+    items = wait_legend()
     swatches = "".join(f'<span class="key"><i style="background:{c}"></i>{escape(t)}</span>' for c, t in items)
     shapes = ('<span class="key"><b class="shape">●</b>투표소 (크기: 선거인수)</span>'
               '<span class="key"><b class="shape">■</b>사전투표소</span>'
@@ -60,8 +43,8 @@ def legend_html() -> str:
     return f'<div class="legend"><span class="cap">가장 붐비는 시간대 예상 대기</span>{swatches}{shapes}</div>'
 
 
-class _Projection:
-    """Longitude/latitude to SVG pixels: equirectangular around the district's middle (fine for one 구)."""
+class Projection:
+    """Longitude/latitude to SVG pixels: equirectangular around the middle latitude (fine for a 구 or Korea)."""
 
     def __init__(self, points: Sequence[tuple[float, float]], width: float, pad: float) -> None:
         lons = [p[0] for p in points] or [0.0]
@@ -96,7 +79,7 @@ def map_svg(outlines: list[tuple[str, list[list[tuple[float, float]]]]], station
             width: float = 640, svg_id: str = "map", highlight: Sequence[str] = (), caption: str = "") -> str:
     """The map as an <svg> element: 동 polygons with names, then stations (largest first, so small ones stay on top)."""
     points = [p for _, rings in outlines for ring in rings for p in ring] or [(s.lon, s.lat) for s in stations]
-    project = _Projection(points, width, pad=14)
+    project = Projection(points, width, pad=14)
     parts = [(f'<svg id="{escape(svg_id)}" class="map" xmlns="http://www.w3.org/2000/svg" '
               f'viewBox="0 0 {project.width:.0f} {project.height:.0f}" role="img" '
               f'aria-label="{escape(caption or "지도")}">')]
