@@ -99,3 +99,35 @@ def test_comparison_report_shows_the_dongs_that_differ(browser, comparison):
       s.querySelectorAll('path.dong').length, s.querySelectorAll('.st').length,
       Array.from(s.querySelectorAll('path.dong.hl')).map(p => p.getAttribute('data-dong'))])""")
     assert maps == [[10, 71, ["독산1동"]], [10, 72, ["독산1동"]]]
+
+
+NATIONAL_FACTS = """(() => {
+  const paths = Array.from(document.querySelectorAll('#map path'));
+  const planned = paths.filter(p => p.hasAttribute('data-a'));
+  return {outlines: paths.length, planned: planned.length, fills: planned.map(p => p.style.fill),
+          waits: planned.map(p => p.getAttribute('data-b')), lang: document.documentElement.lang,
+          legend_b_hidden: document.getElementById('lb').hidden};
+})()"""
+
+
+def test_national_report_opens_offline_and_switches_its_map(browser, tmp_path):
+    """The country page: every unit outline drawn, the planned ones coloured, the wait view one click away."""
+    from election_ops.country.run import plan_country
+    from election_ops.districts import list_units
+
+    codes = [u.code for u in list_units() if u.sigungu in ("울릉군", "계룡시")]
+    plan_country(tmp_path / "run", units=",".join(codes), engine="local")
+    load = browser.open(tmp_path / "run" / "report.html")
+    assert load.failed == [] and load.console_errors == []
+    assert all(url.startswith("file:") for url in load.requests), load.requests
+    before = browser.evaluate(NATIONAL_FACTS)
+    assert before["lang"] == "ko"
+    assert before["outlines"] == len(list_units())  # the whole country drawn, the two planned units coloured
+    assert before["planned"] == 2 and before["legend_b_hidden"] is True
+    browser.evaluate("document.getElementById('mb').click()")
+    after = browser.evaluate(NATIONAL_FACTS)
+    assert after["legend_b_hidden"] is False
+    # the fills are now the wait colours (the browser reports them as rgb(...), so compare through a probe)
+    probe = browser.evaluate("""(() => { const d = document.createElement('div'); document.body.appendChild(d);
+      return %s.map(c => { d.style.color = c; return getComputedStyle(d).color; }); })()""" % after["waits"])
+    assert after["fills"] == probe != before["fills"]
