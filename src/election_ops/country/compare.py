@@ -146,18 +146,24 @@ def _write_xlsx(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
     write_atomic(path, build)
 
 
+def _tone(diff: int) -> str:
+    """The card's colour class: fewer is blue, more is red, no change is grey."""
+    return "neg" if diff < 0 else ("pos" if diff > 0 else "zero")
+
+
 def _write_html(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: dict, coverage: dict) -> None:
     national = table[table.sido == NATIONAL].iloc[0]
     cards = "".join(
-        f'<div class="card"><div class="v {"neg" if national[f"{m}_diff"] < 0 else ""}">{national[f"{m}_diff"]:+,}</div>'
+        f'<div class="card"><div class="v {_tone(national[f"{m}_diff"])}">{national[f"{m}_diff"]:+,}</div>'
         f'<div class="k">{html.escape(MEASURES[m])} ({national[f"{m}_a"]:,} → {national[f"{m}_b"]:,})</div></div>'
         for m in ("posts_total", "posts_polling", "posts_early", "allowance_total_krw", "stations_over_wait_limit"))
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ("시도", "필요 인력 A", "B", "차이", "수당 계 A(원)", "B", "차이"))
+    shown = ("posts_total", "allowance_total_krw", "stations_over_wait_limit")
+    head = "".join(f"<th>{html.escape(h)}</th>" for m in shown for h in (f"{MEASURES[m]} A", "B", "차이"))
     body = "".join(
-        f"<tr><td>{html.escape(r['sido'])}</td><td>{r['posts_total_a']:,}</td><td>{r['posts_total_b']:,}</td>"
-        f"<td>{r['posts_total_diff']:+,}</td><td>{r['allowance_total_krw_a']:,}</td>"
-        f"<td>{r['allowance_total_krw_b']:,}</td><td>{r['allowance_total_krw_diff']:+,}</td></tr>"
-        for r in table.to_dict("records"))
+        f"<tr><td>{html.escape(r['sido'])}</td>"
+        + "".join(f"<td>{r[f'{m}_a']:,}</td><td>{r[f'{m}_b']:,}</td><td>{r[f'{m}_diff']:+,}</td>" for m in shown)
+        + "</tr>" for r in table.to_dict("records"))
+    head = "<th>시도</th>" + head
     role_body = "".join(
         f"<tr><td>{html.escape(KIND_KO.get(r['site_kind'], r['site_kind']))}</td>"
         f"<td>{html.escape(r['role_name'])}</td><td>{r['posts_a']:,}</td>"
@@ -166,7 +172,7 @@ def _write_html(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
 <html lang="ko"><head><meta charset="utf-8"><title>전국 배치 비교</title>
 <style>body{{font-family:"Noto Sans KR","NanumGothic",sans-serif;margin:24px;color:#222;max-width:1100px}}
 .cards{{display:flex;gap:10px;flex-wrap:wrap}}.card{{background:#f4f7fb;border-radius:8px;padding:10px 16px}}
-.v{{font-size:22px;font-weight:bold;color:#b2182b}}.v.neg{{color:#2166ac}}.k{{font-size:13px;color:#555}}
+.v{{font-size:22px;font-weight:bold}}.v.pos{{color:#b2182b}}.v.neg{{color:#2166ac}}.v.zero{{color:#777}}.k{{font-size:13px;color:#555}}
 table{{border-collapse:collapse;font-size:13px;margin:8px 0}}th,td{{border:1px solid #ccd;padding:3px 7px;text-align:right}}
 th{{background:#DDE6F0}}td:first-child{{text-align:left}}</style></head><body>
 <h1>전국 배치 비교</h1>

@@ -16,6 +16,7 @@ import pandas as pd
 from ..costs import ROLE_CLASSES
 from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
 from ..reports.palette import wait_colour, wait_legend
+from ..reports.roster import text_width
 from ..reports.svgmap import Projection
 from ..safe_write import neutralise, write_atomic, write_text_atomic
 from .figures import WAIT_LIMIT_MIN
@@ -73,6 +74,9 @@ def write_country_xlsx(path: Path, records: list[dict], national: dict, sido: pd
             for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
                 ws.write_string(0, c, h, head)
                 ws.set_column(c, c, w)
+            # LibreOffice does not grow a row for wrapped text: make the header tall enough for its longest label
+            lines = max(math.ceil(text_width(h) / max(w - 1, 1)) for h, w in zip(headers, widths, strict=True))
+            ws.set_row(0, 15 * max(lines, 1))
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
                     if isinstance(value, bool) or value is None:
