@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,40 @@ def test_cli_plan_and_compare_without_covid_roles(tmp_path):
     assert int(roles[("polling", "covid_screening")]["posts_b"]) == 0
     for name in ("country_comparison.xlsx", "report.html"):
         assert (cmp_dir / name).is_file()
+    # what people read is Korean: the national workbooks and pages hold no English word (codes and the runs'
+    # folder names, which the user chose, aside)
+    checked = sum(english_free_cells(path, skip_values={"a", "b"}) for path in (
+        a / "country.xlsx", cmp_dir / "country_comparison.xlsx"))
+    assert checked > 50
+    for page in (a / "report.html", cmp_dir / "report.html"):
+        assert not ENGLISH_WORD.findall(visible_text(page)), page
+
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def english_free_cells(path: Path, skip_values: set[str]) -> int:
+    """Assert no text cell outside a 코드 column holds an English word; how many cells were checked."""
+    from openpyxl import load_workbook
+
+    checked = 0
+    for ws in load_workbook(path).worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        codes = {c for c, h in enumerate(rows[0]) if isinstance(h, str) and "코드" in h} if rows else set()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and c not in codes and value not in skip_values:
+                    checked += 1
+                    assert not ENGLISH_WORD.search(value), (path.name, ws.title, r + 1, c + 1, value)
+    return checked
+
+
+def visible_text(page: Path) -> str:
+    """The page's text as a reader sees it: no tags, scripts, styles, attributes or <code> paths."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"&[a-z]+;", " ", text)
 
 
 def test_bad_template_and_unknown_units_exit_2_and_write_nothing(tmp_path):

@@ -224,6 +224,37 @@ COMPARISON = _terms(  # comparison.xlsx: the figures (comparison.side_by_side) a
     ("expected_wait_min", "평균 대기 (분)", "expected wait"),
 )
 
+NATIONAL = _terms(  # the national workbook, page and comparison (country/): country.csv's columns and totals
+    ("code", "코드", "count unit code"),
+    ("sido", "시도", "province or metropolitan city (시도)"),
+    ("sigungu", "구시군", "count unit (구시군)"),
+    ("units", "구시군", "count units"),
+    ("registered_electors", "선거인수", "registered electors"),
+    ("stations_polling", "투표소", "polling stations"),
+    ("stations_early", "사전투표소", "early-voting stations"),
+    ("stations_counting", "개표소", "counting sites"),
+    ("posts_polling", "투표소 인력", "posts at polling stations"),
+    ("posts_early", "사전투표소 인력", "posts at early-voting stations"),
+    ("posts_counting", "개표소 인력", "posts at counting sites"),
+    ("posts_total", "필요 인력 계", "posts, all kinds"),
+    ("people_placed", "배치 인원", "people placed"),
+    ("posts_short", "미충원", "posts left empty"),
+    *[(f"allowance_{code}_krw", f"수당: {term.ko}(원)", f"allowance, {code} class (KRW)")
+      for code, term in ALLOWANCE_CLASSES.items()],
+    ("allowance_total_krw", "수당 계(원)", "allowance, total (KRW)"),
+    ("worst_wait_min", "최장 예상 대기(분)", "worst predicted hour's wait in the unit"),
+    ("units_over_wait_limit", "대기 30분 초과 구시군", "units with a station whose worst hour waits over 30 minutes"),
+    ("stations_over_wait_limit", "대기 30분 초과 투표소", "stations (any kind) whose worst hour waits over 30 minutes"),
+    ("status", "상태", "the unit's status"),
+    ("solve_seconds", "배치 계산(초)", "solver seconds"),
+)
+UNIT_STATUS = _terms(  # a unit's status in a country run
+    ("planned", "배치 완료", "planned, nothing short"),
+    ("short", "미충원 있음", "planned with posts left empty"),
+    ("failed", "실패", "failed (the error is recorded)"),
+    ("invalid", "검증 실패", "planned, but validate found a broken rule"),
+)
+
 GROUPS: dict[str, tuple[str, dict[str, Term]]] = {
     "site_kinds": ("Site kinds (투표소 종류)", SITE_KINDS),
     "site_kind_short": ("Site kinds, short (구분)", SITE_KIND_SHORT),
@@ -243,6 +274,8 @@ GROUPS: dict[str, tuple[str, dict[str, Term]]] = {
     "location_sources": ("Location sources (위치 출처)", LOCATION_SOURCES),
     "document": ("Document words", DOCUMENT),
     "comparison": ("Comparison figures (시나리오 비교)", COMPARISON),
+    "national": ("National figures (전국)", NATIONAL),
+    "unit_status": ("Unit status in a country run (상태)", UNIT_STATUS),
 }
 
 REPORT_BEFORE_MIN = 30  # 집합 시간: people report this many minutes before their shift starts

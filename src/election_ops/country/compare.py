@@ -14,20 +14,17 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..glossary import NATIONAL, ko
 from ..io.files import read_input, read_json
 from ..reports.files import write_csv
 from ..safe_write import neutralise, write_atomic, write_text_atomic
 from .national import COUNTRY_COLUMNS
-from .national_report import CLASS_KO, KIND_KO
+from .national_report import KIND_KO
 
-MEASURES = {
-    "registered_electors": "선거인수", "stations_polling": "투표소", "stations_early": "사전투표소",
-    "posts_polling": "투표소 인력", "posts_early": "사전투표소 인력", "posts_counting": "개표소 인력",
-    "posts_total": "필요 인력 계", "people_placed": "배치 인원", "posts_short": "미충원",
-    "allowance_manager_krw": f"수당: {CLASS_KO['manager']}(원)", "allowance_clerk_krw": f"수당: {CLASS_KO['clerk']}(원)",
-    "allowance_counting_krw": f"수당: {CLASS_KO['counting']}(원)", "allowance_total_krw": "수당 계(원)",
-    "stations_over_wait_limit": "대기 30분 초과 투표소",
-}
+MEASURES = {code: ko(NATIONAL, code) for code in (
+    "registered_electors", "stations_polling", "stations_early", "posts_polling", "posts_early", "posts_counting",
+    "posts_total", "people_placed", "posts_short", "allowance_manager_krw", "allowance_clerk_krw",
+    "allowance_counting_krw", "allowance_total_krw", "stations_over_wait_limit")}
 NATIONAL = "전국"
 
 
@@ -92,8 +89,8 @@ def _label(folder: Path) -> str:
 
 def _korean_table(table: pd.DataFrame) -> tuple[list[str], list[list]]:
     headers = ["시도"]
-    for ko in MEASURES.values():
-        headers += [f"{ko} A", f"{ko} B", f"{ko} 차이"]
+    for label in MEASURES.values():
+        headers += [f"{label} A", f"{label} B", f"{label} 차이"]
     rows = [[r["sido"], *[r[f"{m}_{s}"] for m in MEASURES for s in ("a", "b", "diff")]]
             for r in table.to_dict("records")]
     return headers, rows

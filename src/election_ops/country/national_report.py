@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..costs import ROLE_CLASSES
-from ..glossary import ALLOWANCE_CLASSES, SITE_KINDS
+from ..glossary import ALLOWANCE_CLASSES, DOCUMENT, NATIONAL, SITE_KINDS, UNIT_STATUS, ko
 from ..reports.palette import wait_colour, wait_legend
 from ..reports.roster import text_width
 from ..reports.svgmap import Projection
@@ -24,21 +24,19 @@ from .national import worst_wait as _wait
 
 KIND_KO = {code: term.ko for code, term in SITE_KINDS.items()}
 CLASS_KO = {code: term.ko for code, term in ALLOWANCE_CLASSES.items()}
-STATUS_KO = {"planned": "배치 완료", "short": "미충원 있음", "failed": "실패", "invalid": "검증 실패"}
-SIDO_COLUMNS = {
-    "sido": "시도", "units": "구시군", "registered_electors": "선거인수", "stations_polling": "투표소",
-    "stations_early": "사전투표소", "stations_counting": "개표소", "posts_polling": "투표소 인력",
-    "posts_early": "사전투표소 인력", "posts_counting": "개표소 인력", "posts_total": "필요 인력 계",
-    "people_placed": "배치 인원", "posts_short": "미충원", "allowance_total_krw": "수당 계(원)",
-    "units_over_wait_limit": "대기 30분 초과 구시군", "stations_over_wait_limit": "대기 30분 초과 투표소",
-}
-UNIT_COLUMNS = {
-    "code": "코드", "sido": "시도", "sigungu": "구시군", "registered_electors": "선거인수",
-    "stations_polling": "투표소", "stations_early": "사전투표소", "posts_total": "필요 인력 계",
-    "posts_polling": "투표소 인력", "posts_early": "사전투표소 인력", "posts_counting": "개표소 인력",
-    "people_placed": "배치 인원", "posts_short": "미충원", "allowance_total_krw": "수당 계(원)",
-    "worst_wait_min": "최장 예상 대기(분)", "status": "상태", "solve_seconds": "배치 계산(초)",
-}
+STATUS_KO = {code: term.ko for code, term in UNIT_STATUS.items()}
+SIDO_COLUMNS = {code: ko(NATIONAL, code) for code in (
+    "sido", "units", "registered_electors", "stations_polling", "stations_early", "stations_counting",
+    "posts_polling", "posts_early", "posts_counting", "posts_total", "people_placed", "posts_short",
+    "allowance_total_krw", "units_over_wait_limit", "stations_over_wait_limit")}
+UNIT_COLUMNS = {code: ko(NATIONAL, code) for code in (
+    "code", "sido", "sigungu", "registered_electors", "stations_polling", "stations_early", "posts_total",
+    "posts_polling", "posts_early", "posts_counting", "people_placed", "posts_short", "allowance_total_krw",
+    "worst_wait_min", "status", "solve_seconds")}
+TOTAL_ROWS = ("registered_electors", "stations_polling", "stations_early", "stations_counting", "posts_polling",
+              "posts_early", "posts_counting", "posts_total", "people_placed", "posts_short",
+              *[f"allowance_{k}_krw" for k in ROLE_CLASSES], "allowance_total_krw", "units_over_wait_limit",
+              "stations_over_wait_limit")
 
 
 def _per_thousand(record: dict) -> float:
@@ -47,7 +45,7 @@ def _per_thousand(record: dict) -> float:
 
 
 def _wait_text(value: float) -> str:
-    return "대기 해소 불가" if math.isinf(value) else f"{value:,.1f}"
+    return ko(DOCUMENT, "unbounded_wait") if math.isinf(value) else f"{value:,.1f}"
 
 
 def write_country_xlsx(path: Path, records: list[dict], national: dict, sido: pd.DataFrame) -> None:
@@ -89,17 +87,9 @@ def write_country_xlsx(path: Path, records: list[dict], national: dict, sido: pd
                         ws.write_string(r, c, str(neutralise(value)), text)
 
         summary = [
-            ["구시군(개표 단위)", national["units"]], ["배치 완료", national["units_planned"]],
-            ["미충원 있음", national["units_short"]], ["실패", national["units_failed"]],
-            ["선거인수", national["registered_electors"]],
-            *[[KIND_KO[k], national[f"stations_{k}"]] for k in ("polling", "early", "counting")],
-            *[[f"{KIND_KO[k]} 인력", national[f"posts_{k}"]] for k in ("polling", "early", "counting")],
-            ["필요 인력 계", national["posts_total"]], ["배치 인원", national["people_placed"]],
-            ["미충원", national["posts_short"]],
-            *[[f"수당: {CLASS_KO[k]}(원)", national[f"allowance_{k}_krw"]] for k in ROLE_CLASSES],
-            ["수당 계(원)", national["allowance_total_krw"]],
-            ["대기 30분 초과 구시군", national["units_over_wait_limit"]],
-            ["대기 30분 초과 투표소(사전투표소 포함)", national["stations_over_wait_limit"]],
+            ["구시군(개표 단위)", national["units"]],
+            *[[STATUS_KO[s], national[f"units_{s}"]] for s in ("planned", "short", "failed", "invalid")],
+            *[[ko(NATIONAL, key), national[key]] for key in TOTAL_ROWS],
         ]
         sheet("전국", ["항목", "값"], summary, [28, 18])
         sido_rows = [[_cell(row[k]) for k in SIDO_COLUMNS] for row in sido.to_dict("records")]
@@ -132,7 +122,7 @@ def _unit_cell(record: dict, key: str):
         return STATUS_KO.get(record.get(key), record.get(key))
     if key == "worst_wait_min":
         wait = _wait(record)
-        return "대기 해소 불가" if math.isinf(wait) else round(wait, 1)
+        return ko(DOCUMENT, "unbounded_wait") if math.isinf(wait) else round(wait, 1)
     if key == "solve_seconds":
         return float(record.get(key) or 0.0)
     value = record.get(key)
@@ -164,9 +154,8 @@ def write_country_html(path: Path, records: list[dict], national: dict, sido: pd
         outlines = _shipped_outlines()
     by_code = {r["code"]: r for r in records}
     svg = _map_svg(outlines, by_code) if outlines else "<p>구시군 경계 자료가 없어 지도를 그리지 않았습니다.</p>"
-    cards = [("구시군", national["units"]), ("투표소", national["stations_polling"]),
-             ("사전투표소", national["stations_early"]), ("필요 인력", national["posts_total"]),
-             ("미충원", national["posts_short"]), ("수당 계(원)", national["allowance_total_krw"])]
+    cards = [(ko(NATIONAL, key), national[key]) for key in ("units", "stations_polling", "stations_early",
+                                                             "posts_total", "posts_short", "allowance_total_krw")]
     card_html = "".join(f'<div class="card"><div class="v">{v:,}</div><div class="k">{html.escape(k)}</div></div>'
                         for k, v in cards)
     sido_table = _table(list(SIDO_COLUMNS.values()), [[_fmt(row[k]) for k in SIDO_COLUMNS]
