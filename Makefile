@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/2022-presidential.yaml
 OUT ?= out/2022-presidential
 
-.PHONY: run test test-fast bench data install install-dev clean
+.PHONY: run test test-fast bench bench-country data install install-dev clean
 
 # pip reports errors only: `make run` prints the plan, not the install.
 PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
@@ -42,6 +42,10 @@ test-fast: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/bench.py
+
+# All 250 count units through Dask (about 5 minutes on 2 cores), then the engine's overhead on 16 units.
+bench-country: install-dev
+	$(BIN)/python bench/country_bench.py --overhead 16
 
 # Regenerate data/precincts/geumcheon/ and the national tables data/korea/ from ../shared (needs ../shared).
 SHARED ?= ../shared/data
