@@ -20,7 +20,8 @@ from election_ops.pipeline import station_waits_of, write_solved
 from election_ops.reports.context import PlanContext, reporting_time, when_text
 from election_ops.reports.html_report import plan_report_html
 from election_ops.reports.notices import write_notices_pdf
-from election_ops.reports.svgmap import UNBOUNDED_COLOUR, WAIT_COLOURS, MapStation, map_svg, wait_colour
+from election_ops.reports.palette import UNBOUNDED_COLOUR, WAIT_COLOURS, wait_colour
+from election_ops.reports.svgmap import MapStation, map_svg
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .palette import UNBOUNDED_COLOUR, WAIT_COLOURS, wait_colour, wait_legend
-
-__all__ = ["UNBOUNDED_COLOUR", "WAIT_COLOURS", "MapStation", "Projection", "map_svg", "wait_colour"]
+from .palette import wait_colour, wait_legend
 COUNTING_COLOUR = "#3f51b5"
 SERIES_COLOURS = ("#d73027", "#4575b4", "#1b7837", "#762a83", "#e08214", "#01665e")
 
