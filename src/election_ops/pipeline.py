@@ -134,11 +134,13 @@ def solve_plan(inputs: Inputs, *, seed: int | None = None, time_limit: float | N
 
 
 def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None,
-                 extra_files: dict | None = None, absent: tuple[str, ...] = (), notices: bool = True) -> None:
+                 extra_files: dict | None = None, absent: tuple[str, ...] = (), notices: bool = True,
+                 waits: tuple | None = None) -> None:
     """Every plan file in ``out``, all or nothing: the roster, CSVs, summary (with estimated cost).
 
     ``absent``: a replan's absent people, recorded so ``validate`` can check they hold nothing.
-    ``notices=False``: no notices.pdf (``country plan`` without ``--notices``).
+    ``notices=False``: no notices.pdf (``country plan`` without ``--notices``). ``waits``: the plan's
+    ``station_waits_of`` when the caller already has them (computed here otherwise).
     """
     from .costs import cost_by_class, cost_summary, estimated_cost
     from .reports.files import save_csv
@@ -146,7 +148,7 @@ def write_solved(solved: Solved, out: Path, *, extra_summary: dict | None = None
     from .waits import WAITS_COLUMNS, worst_first
 
     inputs = solved.inputs
-    waits = station_waits_of(solved)
+    waits = station_waits_of(solved) if waits is None else waits
     over = [w for w in worst_first(waits) if not w.meets_target]
     estimates = {w.id for w in inputs.workers if w.commute_estimate}
     summary = {

@@ -107,9 +107,10 @@ def _plan_into(task: UnitTask, build: Path) -> dict:
     inputs = load_inputs(scenario, with_staff=True)
     solved = solve_plan(inputs, time_limit=task.time_limit)
     plan_dir = build / "plan"
-    write_solved(solved, plan_dir, notices=task.notices)
+    waits = station_waits_of(solved)
+    write_solved(solved, plan_dir, notices=task.notices, waits=waits)
     violations = validate_plan(plan_dir, None)
-    figures = unit_figures(solved, station_waits_of(solved))
+    figures = unit_figures(solved, waits)
     status = "short" if solved.plan.short_posts else "planned"
     if violations:
         status = "invalid"
