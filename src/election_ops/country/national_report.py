@@ -96,14 +96,8 @@ def write_country_xlsx(path: Path, records: list[dict], national: dict, sido: pd
         sheet("시도별", list(SIDO_COLUMNS.values()), sido_rows, [16] + [12] * (len(SIDO_COLUMNS) - 1))
         unit_rows = [[_unit_cell(r, k) for k in UNIT_COLUMNS] for r in records]
         sheet("구시군별", list(UNIT_COLUMNS.values()), unit_rows, [8, 14, 16] + [11] * (len(UNIT_COLUMNS) - 3))
-        role_rows = [[KIND_KO.get(key.split(":")[0], key.split(":")[0]), national["role_names"].get(key, ""), posts]
-                     for key, posts in national["posts_by_role"].items()]
-        sheet("역할별", ["구분", "역할", "인원"], role_rows, [14, 34, 12])
-        attention = [[r["code"], r["sido"], r["sigungu"], STATUS_KO.get(r.get("status"), r.get("status")),
-                      int(r.get("posts_short") or 0), _wait_text(_wait(r)), _problem_ko(r)]
-                     for r in records if _needs_attention(r)]
-        sheet("점검 필요", ["코드", "시도", "구시군", "상태", "미충원", "최장 예상 대기(분)", "내용"], attention,
-              [8, 14, 16, 12, 10, 16, 60])
+        sheet("역할별", ROLE_HEADERS, _role_rows(national), [14, 34, 12])
+        sheet("점검 필요", ATTENTION_HEADERS, _attention_rows(records), [8, 14, 16, 12, 10, 16, 60])
         book.close()
 
     write_atomic(path, build)
@@ -127,6 +121,24 @@ def _unit_cell(record: dict, key: str):
         return float(record.get(key) or 0.0)
     value = record.get(key)
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+ROLE_HEADERS = ["구분", "역할", "인원"]
+ATTENTION_HEADERS = [*(ko(NATIONAL, k) for k in ("code", "sido", "sigungu", "status", "posts_short", "worst_wait_min")),
+                     "내용"]
+
+
+def _role_rows(national: dict) -> list[list]:
+    """역할별: site kind, the role's Korean name and its posts, nationally (the workbook's sheet and the page)."""
+    return [[KIND_KO.get(key.split(":")[0], key.split(":")[0]), national["role_names"].get(key, ""), posts]
+            for key, posts in national["posts_by_role"].items()]
+
+
+def _attention_rows(records: list[dict]) -> list[list]:
+    """점검 필요: the units short, failed or with a wait over the limit, and why (the workbook's sheet and the page)."""
+    return [[r["code"], r["sido"], r["sigungu"], STATUS_KO.get(r.get("status"), r.get("status")),
+             int(r.get("posts_short") or 0), _wait_text(_wait(r)), _problem_ko(r)]
+            for r in records if _needs_attention(r)]
 
 
 def _needs_attention(record: dict) -> bool:
@@ -160,14 +172,10 @@ def write_country_html(path: Path, records: list[dict], national: dict, sido: pd
                         for k, v in cards)
     sido_table = _table(list(SIDO_COLUMNS.values()), [[_fmt(row[k]) for k in SIDO_COLUMNS]
                                                       for row in sido.to_dict("records")])
-    attention = [[r["code"], r["sido"], r["sigungu"], STATUS_KO.get(r.get("status"), r.get("status")),
-                  _fmt(int(r.get("posts_short") or 0)), _wait_text(_wait(r)), _problem_ko(r)]
-                 for r in records if _needs_attention(r)]
-    attention_html = (_table(["코드", "시도", "구시군", "상태", "미충원", "최장 예상 대기(분)", "내용"], attention)
+    attention = _attention_rows(records)
+    attention_html = (_table(ATTENTION_HEADERS, [[_fmt(v) for v in row] for row in attention])
                       if attention else "<p>미충원이나 30분 넘는 대기가 예상되는 구시군이 없습니다.</p>")
-    roles = _table(["구분", "역할", "인원"],
-                   [[KIND_KO.get(k.split(":")[0], k), national["role_names"].get(k, ""), _fmt(v)]
-                    for k, v in national["posts_by_role"].items()])
+    roles = _table(ROLE_HEADERS, [[_fmt(v) for v in row] for row in _role_rows(national)])
     money = _table(["수당 구분", "금액(원)"], [[CLASS_KO[k], _fmt(national[f"allowance_{k}_krw"])] for k in ROLE_CLASSES]
                    + [["계", _fmt(national["allowance_total_krw"])]])
     page = _PAGE.format(cards=card_html, map=svg, sido=sido_table, attention=attention_html, roles=roles,
@@ -182,7 +190,7 @@ def _fmt(value) -> str:
         value = value.item()
     if isinstance(value, (int, float)):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return html.escape(str(value))
+    return str(value)  # plain text: _table escapes every cell
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
