@@ -155,12 +155,12 @@ def _write_html(path: Path, table: pd.DataFrame, roles: pd.DataFrame, labels: di
         f'<div class="k">{html.escape(MEASURES[m])} ({national[f"{m}_a"]:,} → {national[f"{m}_b"]:,})</div></div>'
         for m in ("posts_total", "posts_polling", "posts_early", "allowance_total_krw", "stations_over_wait_limit"))
     shown = ("posts_total", "allowance_total_krw", "stations_over_wait_limit")
-    head = "".join(f"<th>{html.escape(h)}</th>" for m in shown for h in (f"{MEASURES[m]} A", "B", "차이"))
+    head = "<th>시도</th>" + "".join(f"<th>{html.escape(h)}</th>" for m in shown
+                                     for h in (f"{MEASURES[m]} A", "B", "차이"))
     body = "".join(
         f"<tr><td>{html.escape(r['sido'])}</td>"
         + "".join(f"<td>{r[f'{m}_a']:,}</td><td>{r[f'{m}_b']:,}</td><td>{r[f'{m}_diff']:+,}</td>" for m in shown)
         + "</tr>" for r in table.to_dict("records"))
-    head = "<th>시도</th>" + head
     role_body = "".join(
         f"<tr><td>{html.escape(KIND_KO.get(r['site_kind'], r['site_kind']))}</td>"
         f"<td>{html.escape(r['role_name'])}</td><td>{r['posts_a']:,}</td>"
