@@ -178,11 +178,12 @@ def test_a_broken_frozen_post_is_caught(replanned, tmp_path):
     assert broken and first["worker_id"] in str(broken[0]) and "--freeze" in str(broken[0])
 
 
-def test_a_short_plan_exits_3_with_the_count_and_the_posts(plan):
+def empty_one_post(plan: Path) -> dict[str, str]:
+    """Remove one assignment and record its post as short in requirements.csv and shortfalls.csv, the way a
+    careful hand edit would; returns the removed assignment row. summary.json and the roster are left as they were."""
     header, rows = read_csv(plan / "assignments.csv")
     gone = rows.pop(3)
     write_csv(plan / "assignments.csv", header, rows)
-    # keep the other files consistent, the way a careful hand edit would
     h, reqs = read_csv(plan / "requirements.csv")
     for r in reqs:
         if (r["site_id"], r["role"], r["shift"]) == (gone["site_id"], gone["role"], gone["shift"]):
@@ -192,6 +193,11 @@ def test_a_short_plan_exits_3_with_the_count_and_the_posts(plan):
     write_csv(plan / "requirements.csv", h, reqs)
     h, _ = read_csv(plan / "shortfalls.csv")
     write_csv(plan / "shortfalls.csv", h, [short])
+    return gone
+
+
+def test_a_short_plan_exits_3_with_the_count_and_the_posts(plan):
+    gone = empty_one_post(plan)
     summary = json.loads((plan / "summary.json").read_text(encoding="utf-8"))
     summary["shortfall_count"] = 1
     summary["totals"][gone["site_kind"]]["assigned"] -= 1
@@ -218,18 +224,7 @@ def test_a_short_plan_exits_3_with_the_count_and_the_posts(plan):
 
 
 def test_summary_saying_nothing_is_short_when_a_post_is_empty_is_caught(plan):
-    header, rows = read_csv(plan / "assignments.csv")
-    gone = rows.pop(3)
-    write_csv(plan / "assignments.csv", header, rows)
-    h, reqs = read_csv(plan / "requirements.csv")
-    for r in reqs:
-        if (r["site_id"], r["role"], r["shift"]) == (gone["site_id"], gone["role"], gone["shift"]):
-            r["assigned"] = str(int(r["assigned"]) - 1)
-            short = {"site_id": r["site_id"], "site_kind": r["site_kind"], "role": r["role"], "shift": r["shift"],
-                     "required": r["required"], "assigned": r["assigned"], "short": "1", "reason": "hand edit"}
-    write_csv(plan / "requirements.csv", h, reqs)
-    h, _ = read_csv(plan / "shortfalls.csv")
-    write_csv(plan / "shortfalls.csv", h, [short])
+    empty_one_post(plan)
     found = validate_report(plan).violations
     mismatch = [v for v in found if v.rule == "summary_mismatch"]
     assert mismatch and "says 0 post(s) short" in str(mismatch[0])
