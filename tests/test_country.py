@@ -102,6 +102,10 @@ def test_a_failing_unit_is_recorded_and_the_others_go_on(tmp_path, monkeypatch):
     assert (out / "failed" / f"{codes[0]}.json").is_file()
     assert not (out / "units" / codes[0]).exists()
     assert len(run.failed) == 1
+    # the national documents name the failure in Korean; the error's own text stays in country.csv
+    english_free_cells(out / "country.xlsx", skip_values=set())
+    assert not ENGLISH_WORD.findall(visible_text(out / "report.html"))
+    assert "처리 중 오류" in (out / "report.html").read_text(encoding="utf-8")
     monkeypatch.setattr(unit_task, "_plan_into", real)
     rerun = plan_country(out, units=",".join(codes), engine="local")
     assert rerun.planned_now == 1  # only the failed one

@@ -254,6 +254,10 @@ UNIT_STATUS = _terms(  # a unit's status in a country run
     ("failed", "실패", "failed (the error is recorded)"),
     ("invalid", "검증 실패", "planned, but validate found a broken rule"),
 )
+UNIT_PROBLEMS = _terms(  # 점검 필요's 내용 for a unit that failed or did not validate; the error text stays in the CSV
+    ("failed", "처리 중 오류로 배치하지 못함 (오류 내용은 전국 결과 CSV에 기록)", "the unit failed"),
+    ("invalid", "배치표 검증에서 규칙 위반 발견 (내용은 전국 결과 CSV에 기록)", "validate found broken rules"),
+)
 
 GROUPS: dict[str, tuple[str, dict[str, Term]]] = {
     "site_kinds": ("Site kinds (투표소 종류)", SITE_KINDS),
@@ -276,6 +280,7 @@ GROUPS: dict[str, tuple[str, dict[str, Term]]] = {
     "comparison": ("Comparison figures (시나리오 비교)", COMPARISON),
     "national": ("National figures (전국)", NATIONAL),
     "unit_status": ("Unit status in a country run (상태)", UNIT_STATUS),
+    "unit_problems": ("Why a unit needs a look (점검 필요)", UNIT_PROBLEMS),
 }
 
 REPORT_BEFORE_MIN = 30  # 집합 시간: people report this many minutes before their shift starts

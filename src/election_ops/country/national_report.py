@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..costs import ROLE_CLASSES
-from ..glossary import ALLOWANCE_CLASSES, DOCUMENT, NATIONAL, SITE_KINDS, UNIT_STATUS, ko
+from ..glossary import ALLOWANCE_CLASSES, DOCUMENT, NATIONAL, SITE_KINDS, UNIT_PROBLEMS, UNIT_STATUS, ko
 from ..reports.palette import wait_colour, wait_legend
 from ..reports.roster import text_width
 from ..reports.svgmap import Projection
@@ -147,8 +147,9 @@ def _needs_attention(record: dict) -> bool:
 
 def _problem_ko(record: dict) -> str:
     parts = []
+    # the error itself is English and technical: it stays in country.csv and failed/<code>.json
     if record.get("status") in ("failed", "invalid"):
-        parts.append(f"오류: {record.get('error', '')}")
+        parts.append(ko(UNIT_PROBLEMS, record["status"]))
     if int(record.get("posts_short") or 0):
         parts.append(f"미충원 {int(record['posts_short']):,}명")
     wait = _wait(record)
